@@ -1,0 +1,93 @@
+/**
+ * Shape of `openclaw.json` after validation. The validator (`schema.ts`) is the source of
+ * truth for what is accepted; these types describe what code may rely on afterwards.
+ * No secret is ever written into this file by our commands (secrets live in SQLite).
+ */
+import type { ProfileMode, SecretRef } from '../auth/types.ts'
+
+export type ProviderApi = 'anthropic-messages' | 'openai-completions' | 'google-generative-ai'
+
+/** A string secret input: literal, `${VAR}`-substituted at load, or a SecretRef object. */
+export type SecretInput = string | SecretRef
+
+export interface ProviderModelConfig {
+  id: string
+  name?: string
+  contextWindow?: number
+  maxTokens?: number
+}
+
+export interface ProviderConfig {
+  baseUrl?: string
+  api?: ProviderApi
+  apiKey?: SecretInput
+  auth?: 'api-key' | 'token' | 'oauth' | 'aws-sdk'
+  headers?: Record<string, SecretInput>
+  timeoutSeconds?: number
+  models?: ProviderModelConfig[]
+}
+
+export interface ModelSelection {
+  primary?: string
+  fallbacks?: string[]
+}
+
+export interface AgentEntry {
+  id: string
+  default?: boolean
+  name?: string
+  model?: string | ModelSelection
+}
+
+export interface AuthProfileConfig {
+  provider: string
+  mode: ProfileMode
+  email?: string
+}
+
+export interface SecretProviderConfig {
+  source: 'env' | 'file' | 'exec'
+  [key: string]: unknown
+}
+
+export interface GatewayAuthConfig {
+  mode?: 'none' | 'token' | 'password' | 'trusted-proxy'
+  token?: SecretInput
+  password?: SecretInput
+  [key: string]: unknown
+}
+
+export interface OpenclawConfig {
+  agents?: {
+    defaults?: {
+      model?: string | ModelSelection
+      /** Per-model settings keyed by `provider/model`; `alias` gives a short name. */
+      models?: Record<string, { alias?: string; [key: string]: unknown }>
+      cliBackends?: Record<string, { command?: string; [key: string]: unknown }>
+      [key: string]: unknown
+    }
+    list?: AgentEntry[]
+  }
+  auth?: {
+    profiles?: Record<string, AuthProfileConfig>
+    order?: Record<string, string[]>
+  }
+  models?: {
+    providers?: Record<string, ProviderConfig>
+  }
+  env?: {
+    vars?: Record<string, string>
+    shellEnv?: { enabled?: boolean; timeoutMs?: number }
+  }
+  secrets?: {
+    providers?: Record<string, SecretProviderConfig>
+    defaults?: { env?: string; file?: string; exec?: string }
+  }
+  gateway?: {
+    port?: number
+    bind?: string
+    auth?: GatewayAuthConfig
+    [key: string]: unknown
+  }
+  [key: string]: unknown
+}
