@@ -1,0 +1,191 @@
+/**
+ * The only module that touches better-sqlite3, so the driver can be swapped (node:sqlite once
+ * the project moves to Node 22) without touching the store logic.
+ *
+ * Opening is careful about order: everything that could write (WAL switch, migrations) runs only
+ * after the file has been proven healthy and ours, so a foreign or corrupt file is never altered.
+ */
+import fs from 'node:fs'
+import nodePath from 'node:path'
+import Database from 'better-sqlite3'
+import { type Clock, systemClock } from '../auth/types.ts'
+import { OpenclawError } from '../errors.ts'
+import { ensurePrivateDir, PRIVATE_FILE_MODE, tightenMode } from '../util/fs-private.ts'
+import { corruptStoreError, moveCorruptAside } from './corrupt-aside.ts'
+import { applyMigrations, needsMigration, readUserVersion, SCHEMA_VERSION } from './migrations.ts'
+import { assertUsable, probeSchema, type SchemaProbe } from './schema-probe.ts'
+import { isCorruptionError, toStoreError } from './sqlite-errors.ts'
+
+export type Db = Database.Database
+export type Statement<P extends unknown[] = unknown[], R = unknown> = Database.Statement<P, R>
+
+export interface OpenDatabaseOptions {
+  /** Open without creating or changing anything; a missing file reads as an empty store. */
+  readonly?: boolean
+  busyTimeoutMs?: number
+  /** Used to stamp `<name>.corrupt-<timestamp>`. */
+  clock?: Clock
+}
+
+export const DEFAULT_BUSY_TIMEOUT_MS = 5000
+
+export function openDatabase(path: string, opts: OpenDatabaseOptions = {}): Db {
+  const readonly = opts.readonly ?? false
+  const timeout = opts.busyTimeoutMs ?? DEFAULT_BUSY_TIMEOUT_MS
+  try {
+    return readonly ? openReadonly(path, timeout) : openReadWrite(path, timeout, opts.clock ?? systemClock)
+  } catch (err) {
+    throw toStoreError(err, { path, readonly })
+  }
+}
+
+function openReadWrite(path: string, timeout: number, clock: Clock): Db {
+  ensurePrivateDir(nodePath.dirname(path))
+  // Create the file ourselves so it is 0600 from its first byte; SQLite then gives -wal and
+  // -shm the main file's mode.
+  fs.closeSync(fs.openSync(path, fs.constants.O_RDWR | fs.constants.O_CREAT, PRIVATE_FILE_MODE))
+  let db: Db | undefined
+  try {
+    const checked = fs.statSync(path).size > 0 && preflight(path, timeout)
+    db = new Database(path, { timeout })
+    assertUsable(checked ? probeSchema(db) : inspect(db), path)
+    db.pragma('journal_mode = WAL')
+    // FULL: a credential rotation acknowledged to the user must survive power loss.
+    db.pragma('synchronous = FULL')
+    db.pragma('foreign_keys = ON')
+    if (needsMigration(db)) applyMigrations(db, path)
+    for (const file of [path, `${path}-wal`, `${path}-shm`]) tightenMode(file, PRIVATE_FILE_MODE)
+    return db
+  } catch (err) {
+    db?.close()
+    if (isCorruptionError(err)) throw corruptStoreError(path, moveAside(path, clock()), err)
+    throw err
+  }
+}
+
+/** The corruption is the news; failing to rename (another process won the race, EACCES) is not. */
+function moveAside(path: string, now: number): string | { leftInPlace: string } {
+  try {
+    return moveCorruptAside(path, now)
+  } catch (err) {
+    return { leftInPlace: `could not move it aside: ${(err as Error).message}` }
+  }
+}
+
+function openReadonly(path: string, timeout: number): Db {
+  if (!fs.existsSync(path)) return emptyStore(path)
+  let db: Db | undefined
+  let probe: SchemaProbe
+  try {
+    try {
+      db = new Database(path, { readonly: true, fileMustExist: true, timeout })
+      probe = inspect(db)
+    } catch (err) {
+      if (!cannotShareWal(err)) throw err
+      db?.close()
+      // A WAL store in an unwritable dir whose -shm is gone (clean shutdown) cannot be opened
+      // read-only by SQLite; reading a private in-memory copy keeps status commands working.
+      db = openInMemoryCopy(path)
+      probe = inspect(db)
+    }
+  } catch (err) {
+    db?.close()
+    // Read-only callers (status) must not rename files; the next writer or doctor moves it.
+    if (isCorruptionError(err)) throw corruptStoreError(path, { leftInPlace: 'opened read-only' }, err)
+    throw err
+  }
+  try {
+    assertUsable(probe, path)
+    if (probe.kind === 'empty') {
+      db.close()
+      return emptyStore(path)
+    }
+    if (needsMigration(db)) {
+      throw new OpenclawError(
+        'store_io',
+        `Credential store ${path} uses schema ${readUserVersion(db)} and needs an upgrade to ` +
+          `${SCHEMA_VERSION}, which a read-only open cannot do.`,
+        {
+          hint: 'run any openclaw command that writes credentials, or: openclaw doctor --fix',
+          details: { path },
+        },
+      )
+    }
+    return db
+  } catch (err) {
+    db.close()
+    throw err
+  }
+}
+
+/**
+ * Judges an existing file through a read-only connection: a read-write one would replay and
+ * checkpoint a -wal into (and then delete it beside) a file that may be corrupt or foreign.
+ * Returns false when SQLite cannot read it read-only here (unwritable dir, hot rollback journal);
+ * the read-write connection then does the checks itself.
+ */
+function preflight(path: string, timeout: number): boolean {
+  let ro: Db | undefined
+  try {
+    ro = new Database(path, { readonly: true, fileMustExist: true, timeout })
+    assertUsable(inspect(ro), path)
+    return true
+  } catch (err) {
+    if (cannotShareWal(err)) return false
+    throw err
+  } finally {
+    ro?.close()
+  }
+}
+
+/** Health check before trusting a file: NOTADB surfaces on the first read, page damage on quick_check. */
+function inspect(db: Db): SchemaProbe {
+  const probe = probeSchema(db)
+  const rows = db.pragma('quick_check') as { quick_check: string }[]
+  const problems = rows.map((r) => r.quick_check).filter((r) => r !== 'ok')
+  if (problems.length > 0) {
+    throw Object.assign(new Error(`quick_check: ${problems.slice(0, 3).join('; ')}`), {
+      code: 'SQLITE_CORRUPT',
+    })
+  }
+  return probe
+}
+
+/** SQLite needs a writable dir (or an existing -shm) to read a WAL database in place. */
+function cannotShareWal(err: unknown): boolean {
+  const code = (err as { code?: unknown } | null)?.code
+  return (
+    typeof code === 'string' && (code.startsWith('SQLITE_CANTOPEN') || code.startsWith('SQLITE_READONLY'))
+  )
+}
+
+function openInMemoryCopy(path: string): Db {
+  const bytes = fs.readFileSync(path)
+  // Header bytes 18/19 = 2 mark WAL mode, which a deserialized database cannot use.
+  if (bytes.length >= 20 && bytes[18] === 2 && bytes[19] === 2) {
+    bytes[18] = 1
+    bytes[19] = 1
+  }
+  return new Database(bytes, { readonly: true })
+}
+
+/** A schema-complete in-memory store that refuses writes: the view of a store not created yet. */
+function emptyStore(path: string): Db {
+  const db = new Database(':memory:')
+  applyMigrations(db, path)
+  db.pragma('query_only = ON')
+  return db
+}
+
+/**
+ * A bare connection with no checks, pragmas or migrations: for doctor to read a foreign
+ * (OpenClaw) or moved-aside store, and for tests to craft fixtures. Never for normal writes.
+ */
+export function openRawDatabase(path: string, opts: { readonly?: boolean } = {}): Db {
+  const readonly = opts.readonly ?? false
+  try {
+    return new Database(path, { readonly, fileMustExist: readonly })
+  } catch (err) {
+    throw toStoreError(err, { path, readonly })
+  }
+}
