@@ -1,0 +1,109 @@
+/**
+ * Model references: `provider/model`, an alias from `agents.defaults.models.<ref>.alias`, and an
+ * optional `@profileId` suffix that pins a credential for one request. Refs split on the first
+ * `/` so OpenRouter-style ids (`openrouter/anthropic/claude-x`) keep their inner slashes.
+ */
+import type { ModelSelection, OpenclawConfig } from '../config/types.ts'
+import { OpenclawError } from '../errors.ts'
+import { normalizeProviderId, parseProfileId } from './profile-id.ts'
+
+export interface ModelRef {
+  provider: string
+  model: string
+  /** `provider/model`, canonical form used as a key. */
+  key: string
+  profileId?: string
+}
+
+export function parseModelRef(input: string, config: OpenclawConfig = {}): ModelRef {
+  const text = input.trim()
+  if (text.length === 0 || text.length > 512 || /[\u0000-\u001f\u007f\s]/.test(text)) {
+    throw new OpenclawError(
+      'invalid_input',
+      `Invalid model reference ${JSON.stringify(text.slice(0, 80))}.`,
+      {
+        hint: 'Use <provider>/<model>, an alias, or <provider>/<model>@<profileId>.',
+      },
+    )
+  }
+  const at = text.lastIndexOf('@')
+  // An `@` inside the model id is unusual but an `@` followed by `<provider>:<name>` is a pin.
+  let base = text
+  let profileId: string | undefined
+  if (at > 0 && text.slice(at + 1).includes(':')) {
+    profileId = text.slice(at + 1)
+    base = text.slice(0, at)
+    parseProfileId(profileId)
+  }
+  const aliased = resolveAlias(base, config)
+  const slash = aliased.indexOf('/')
+  if (slash <= 0 || slash === aliased.length - 1) {
+    throw new OpenclawError(
+      'invalid_input',
+      `Unknown model ${JSON.stringify(base)}: not <provider>/<model> and not an alias.`,
+      {
+        hint: 'Configure aliases under agents.defaults.models."<provider>/<model>".alias in openclaw.json.',
+      },
+    )
+  }
+  const provider = normalizeProviderId(aliased.slice(0, slash))
+  const model = aliased.slice(slash + 1)
+  const ref: ModelRef = { provider, model, key: `${provider}/${model}` }
+  if (profileId !== undefined) {
+    const pinProvider = normalizeProviderId(parseProfileId(profileId).provider)
+    if (pinProvider !== provider) {
+      throw new OpenclawError(
+        'profile_provider_mismatch',
+        `Auth profile "${profileId}" is for ${pinProvider}, not ${provider}.`,
+      )
+    }
+    ref.profileId = profileId
+  }
+  return ref
+}
+
+function resolveAlias(name: string, config: OpenclawConfig): string {
+  const models = config.agents?.defaults?.models
+  if (!models) return name
+  for (const [key, entry] of Object.entries(models)) {
+    if (entry?.alias === name) return key
+  }
+  return name
+}
+
+export function selectionOf(model: string | ModelSelection | undefined): ModelSelection {
+  if (model === undefined) return {}
+  return typeof model === 'string' ? { primary: model } : model
+}
+
+/** The agent's default model selection: its own entry first, then agents.defaults. */
+export function agentModelSelection(config: OpenclawConfig, agentId: string): ModelSelection {
+  const own = config.agents?.list?.find((a) => a.id === agentId)?.model
+  const defaults = selectionOf(config.agents?.defaults?.model)
+  if (own === undefined) return defaults
+  const sel = selectionOf(own)
+  return { primary: sel.primary ?? defaults.primary, fallbacks: sel.fallbacks ?? defaults.fallbacks }
+}
+
+/** Providers "in use": the default model and its fallbacks. Unparseable refs are skipped. */
+export function providersInUse(
+  config: OpenclawConfig,
+  agentId: string,
+): Array<{ provider: string; ref: string }> {
+  const sel = agentModelSelection(config, agentId)
+  const refs = [sel.primary, ...(sel.fallbacks ?? [])].filter((r): r is string => typeof r === 'string')
+  const seen = new Set<string>()
+  const out: Array<{ provider: string; ref: string }> = []
+  for (const r of refs) {
+    try {
+      const parsed = parseModelRef(r, config)
+      if (!seen.has(parsed.provider)) {
+        seen.add(parsed.provider)
+        out.push({ provider: parsed.provider, ref: parsed.key })
+      }
+    } catch {
+      // A bad ref in config is reported by config validation / doctor, not here.
+    }
+  }
+  return out
+}

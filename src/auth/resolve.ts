@@ -1,0 +1,217 @@
+/**
+ * The one credential resolution function. The CLI (status, list, check), the probe and the
+ * gateway's request path all call `resolveProviderAuth`, so what status reports is what the
+ * runtime does (DECISIONS section 1). Pure: the caller passes an AuthView snapshot and `now`.
+ */
+import type { OpenclawConfig } from '../config/types.ts'
+import { collectEnvApiKeys } from '../env/env-keys.ts'
+import { OpenclawError } from '../errors.ts'
+import { evaluateEligibility } from './eligibility.ts'
+import { type OrderResult, resolveProfileOrder } from './order.ts'
+import { normalizeProviderId } from './profile-id.ts'
+import type { CredentialType, FailureClass, ProfileState, SecretRef, StoredProfile } from './types.ts'
+
+export type RefState = (ref: SecretRef) => 'resolved' | 'unresolved' | 'unknown'
+
+/** A read-only picture of everything that decides which credential an agent uses. */
+export interface AuthView {
+  agentId: string
+  storePath: string
+  /** Own profiles plus those read through from the default agent (own wins on id clash). */
+  profiles: readonly StoredProfile[]
+  /** profileId -> agent id whose store owns the row (state writes go there). */
+  owners: ReadonlyMap<string, string>
+  states: ReadonlyMap<string, ProfileState>
+  /** The agent's own `models auth order set` overrides. */
+  orderOverrides: Readonly<Record<string, readonly string[]>>
+  config: OpenclawConfig
+  env: Readonly<Record<string, string | undefined>>
+  refState?: RefState
+  /** Resolved secret of a ref-backed profile (secrets snapshot); undefined when not resolved. */
+  refValue?: (ref: SecretRef) => string | undefined
+}
+
+export type Candidate =
+  | {
+      kind: 'profile'
+      profileId: string
+      mode: CredentialType
+      source: string
+      secret: string | undefined
+      available: boolean
+      unusable?: { until: number; reason: FailureClass; scope: 'profile' | 'model' | 'disabled' }
+    }
+  | { kind: 'env'; varName: string; source: string; mode: 'api_key'; secret: string; index: number }
+  | { kind: 'config'; source: string; mode: 'api_key'; secret: string }
+
+export interface ResolvedAuth {
+  provider: string
+  model: string | undefined
+  order: OrderResult | undefined
+  candidates: Candidate[]
+  /** First candidate usable right now (available profile, env key or config key). */
+  effective: Candidate | undefined
+  /** Set when there is no candidate at all. */
+  error: OpenclawError | undefined
+}
+
+export interface ResolveRequest {
+  provider: string
+  model?: string
+  now: number
+  pin?: { profileId: string; source: 'user' | 'auto' }
+  /** Resolve exactly this profile (probe, `@profileId` request pin); no fallback. */
+  profileId?: string
+}
+
+export function resolveProviderAuth(view: AuthView, req: ResolveRequest): ResolvedAuth {
+  const provider = normalizeProviderId(req.provider)
+  if (req.profileId !== undefined) return resolveExplicit(view, provider, req)
+  const configOrder = lookupProviderKey(view.config.auth?.order, provider)
+  const order = resolveProfileOrder({
+    provider,
+    model: req.model,
+    now: req.now,
+    profiles: view.profiles,
+    states: view.states,
+    storedOrder: lookupProviderKey(view.orderOverrides, provider),
+    configOrder,
+    configProfiles: view.config.auth?.profiles,
+    pin: req.pin,
+    refState: view.refState,
+  })
+  const candidates: Candidate[] = order.ordered.map((o) => {
+    const profile = view.profiles.find((p) => p.id === o.profileId)!
+    return {
+      kind: 'profile',
+      profileId: o.profileId,
+      mode: o.type,
+      source: `profile:${o.profileId}`,
+      secret: secretOf(profile, view),
+      available: o.available,
+      ...(o.unusable ? { unusable: o.unusable } : {}),
+    }
+  })
+  const disabledByEmptyOrder = order.explicit && order.source === 'config-order' && configOrder?.length === 0
+  if (candidates.length === 0 && !disabledByEmptyOrder) {
+    collectEnvApiKeys(provider, view.env).forEach((k, index) => {
+      candidates.push({
+        kind: 'env',
+        varName: k.varName,
+        source: k.source,
+        mode: 'api_key',
+        secret: k.value,
+        index,
+      })
+    })
+    const cfgKey = lookupProviderKey(view.config.models?.providers, provider)?.apiKey
+    if (candidates.length === 0 && cfgKey !== undefined) {
+      const secret = typeof cfgKey === 'string' ? cfgKey : view.refValue?.(cfgKey)
+      if (secret)
+        candidates.push({
+          kind: 'config',
+          source: `models.providers.${provider}.apiKey`,
+          mode: 'api_key',
+          secret,
+        })
+    }
+  }
+  const effective = candidates.find((c) => c.kind !== 'profile' || c.available)
+  let error: OpenclawError | undefined
+  if (candidates.length === 0) {
+    error = disabledByEmptyOrder
+      ? new OpenclawError(
+          'no_credentials',
+          `Provider "${provider}" is disabled: auth.order.${provider} is an empty list.`,
+          {
+            hint: `Remove auth.order.${provider} from openclaw.json or list the profiles to use.`,
+            details: { provider },
+          },
+        )
+      : noCredentialsError(provider, view, order)
+  }
+  return { provider, model: req.model, order, candidates, effective, error }
+}
+
+function resolveExplicit(view: AuthView, provider: string, req: ResolveRequest): ResolvedAuth {
+  const id = req.profileId!
+  const profile = view.profiles.find((p) => p.id === id)
+  const fail = (message: string): ResolvedAuth => ({
+    provider,
+    model: req.model,
+    order: undefined,
+    candidates: [],
+    effective: undefined,
+    error: new OpenclawError('no_credentials', message, {
+      hint: `Check it with: openclaw models auth list --provider ${provider}`,
+      details: { provider, profileId: id },
+    }),
+  })
+  if (!profile) return fail(`No credentials found for profile "${id}".`)
+  const elig = evaluateEligibility(profile, {
+    now: req.now,
+    provider,
+    configMode: view.config.auth?.profiles?.[id]?.mode,
+    refState: view.refState,
+  })
+  if (!elig.eligible) return fail(`Auth profile "${id}" is not usable (${elig.reason}): ${elig.detail}`)
+  const candidate: Candidate = {
+    kind: 'profile',
+    profileId: id,
+    mode: profile.credential.type,
+    source: `profile:${id}`,
+    secret: secretOf(profile, view),
+    available: true,
+  }
+  return {
+    provider,
+    model: req.model,
+    order: undefined,
+    candidates: [candidate],
+    effective: candidate,
+    error: undefined,
+  }
+}
+
+/** The secret a profile would send: a resolved ref beats plaintext (spec 2.7). */
+export function secretOf(profile: StoredProfile, view: Pick<AuthView, 'refValue'>): string | undefined {
+  const c = profile.credential
+  switch (c.type) {
+    case 'api_key':
+      return c.keyRef ? view.refValue?.(c.keyRef) : nonBlank(c.key)
+    case 'token':
+      return c.tokenRef ? view.refValue?.(c.tokenRef) : nonBlank(c.token)
+    case 'oauth':
+      return nonBlank(c.access)
+  }
+}
+
+function nonBlank(v: string | undefined): string | undefined {
+  return v !== undefined && v.trim() !== '' ? v : undefined
+}
+
+/** Provider keys in config are compared after normalisation (`OpenAI` == `openai`). */
+export function lookupProviderKey<T>(
+  record: Readonly<Record<string, T>> | undefined,
+  provider: string,
+): T | undefined {
+  if (!record) return undefined
+  if (Object.hasOwn(record, provider)) return record[provider]
+  for (const [k, v] of Object.entries(record)) if (normalizeProviderId(k) === provider) return v
+  return undefined
+}
+
+function noCredentialsError(provider: string, view: AuthView, order: OrderResult): OpenclawError {
+  const excluded = order.excluded.filter(
+    (e) => e.reason !== 'excluded_by_auth_order' && e.reason !== 'not_stored',
+  )
+  const why = excluded.length
+    ? ` Stored profiles are unusable: ${excluded.map((e) => `${e.profileId} (${e.reason})`).join(', ')}.`
+    : ''
+  return new OpenclawError('no_credentials', `No API key found for provider "${provider}".${why}`, {
+    hint:
+      `Auth store: ${view.storePath}. Add a key: printf '%s\\n' "$KEY" | openclaw models auth paste-api-key --provider ${provider}` +
+      ` (or export ${provider.toUpperCase().replace(/-/g, '_')}_API_KEY).`,
+    details: { provider, agentId: view.agentId },
+  })
+}

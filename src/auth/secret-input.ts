@@ -1,0 +1,40 @@
+/**
+ * Normalises a pasted secret at ingest so it never fails later at request time (A-07, E-01..03):
+ * surrounding whitespace and the trailing newline of `echo`/`printf` are trimmed; interior
+ * control characters, absurd sizes and empty input are refused with a message that names
+ * the profile, never the value.
+ */
+import { OpenclawError } from '../errors.ts'
+
+export const MAX_SECRET_BYTES = 64 * 1024
+
+export function normalizeSecretInput(raw: string, label: string): string {
+  const value = raw.replace(/^\uFEFF/, '').trim()
+  if (value.length === 0) {
+    throw new OpenclawError('invalid_credential', `No credential received for ${label} (input was empty).`, {
+      hint: 'Pipe it on stdin, e.g. printf \'%s\\n\' "$KEY" | openclaw models auth paste-api-key --provider <id>',
+    })
+  }
+  if (Buffer.byteLength(value, 'utf8') > MAX_SECRET_BYTES) {
+    throw new OpenclawError(
+      'invalid_credential',
+      `Credential for ${label} is too large (${Buffer.byteLength(value, 'utf8')} bytes; limit ${MAX_SECRET_BYTES}).`,
+      { hint: 'Paste only the key or token itself.' },
+    )
+  }
+  if (/[\u0000-\u001f\u007f]/.test(value)) {
+    throw new OpenclawError(
+      'invalid_credential',
+      `Credential for ${label} contains control characters (line breaks, NUL or similar).`,
+      {
+        hint: 'Paste the key or token on a single line.',
+      },
+    )
+  }
+  if (/\s/.test(value)) {
+    throw new OpenclawError('invalid_credential', `Credential for ${label} contains whitespace inside it.`, {
+      hint: 'Paste exactly one key or token; for several keys create one profile each.',
+    })
+  }
+  return value
+}

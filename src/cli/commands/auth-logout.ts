@@ -1,0 +1,90 @@
+/**
+ * `openclaw models auth logout <profileId> [--yes] [--agent <id>]`: removes one saved profile from
+ * the agent's store, from `auth.profiles` and from every `auth.order` list (an order list that
+ * would become empty is deleted, because an authored empty order disables the provider).
+ * This is local only: the provider keeps honouring the key until it is revoked there.
+ */
+import { parseProfileId } from '../../auth/profile-id.ts'
+import { updateConfig } from '../../config/write.ts'
+import { EXIT, OpenclawError } from '../../errors.ts'
+import { AgentRuntime } from '../../runtime/agent-runtime.ts'
+import { confirm } from '../confirm.ts'
+import { type CommandContext, err, out, printJson } from '../context.ts'
+import { boolOpt, stringOpt } from '../parse-args.ts'
+
+export async function run(ctx: CommandContext): Promise<number> {
+  const profileId = ctx.parsed.positionals[0]!
+  parseProfileId(profileId)
+  const runtime = AgentRuntime.open({ env: ctx.env, cwd: ctx.cwd, agentFlag: stringOpt(ctx.parsed, 'agent') })
+  try {
+    for (const line of runtime.diagnostics()) err(ctx, line)
+    const agentId = runtime.paths.agentId
+    if (!runtime.store().getProfile(profileId)) {
+      const owner = runtime.ownerOf(profileId)
+      throw new OpenclawError(
+        'profile_not_found',
+        `Auth profile "${profileId}" not found in ${runtime.paths.agentDir}`,
+        {
+          hint: owner
+            ? `It is inherited from agent ${owner}; remove it there: openclaw models auth logout ${profileId} --agent ${owner}`
+            : `List profiles with: openclaw models auth list --agent ${agentId}`,
+        },
+      )
+    }
+    if (!boolOpt(ctx.parsed, 'yes')) {
+      const ok = await confirm(ctx, `Remove auth profile ${profileId} from agent ${agentId}? [y/N] `)
+      if (!ok) throw new OpenclawError('cancelled', 'Nothing removed.')
+    }
+    // Config first: if the config cannot be written, the credential is still there and the
+    // command can simply be re-run.
+    let orderLists: string[] = []
+    updateConfig(runtime.paths.configPath, ctx.env, (raw) => {
+      orderLists = scrubConfig(raw, profileId)
+    })
+    runtime.writableStore().deleteProfile(profileId)
+    const result = {
+      agentId,
+      removedProfile: profileId,
+      removedFromOrder: orderLists,
+      revokedAtProvider: false,
+    }
+    if (boolOpt(ctx.parsed, 'json')) printJson(ctx, result)
+    else {
+      out(ctx, `Removed ${profileId} from agent ${agentId}.`)
+      out(
+        ctx,
+        'This removal is local: the provider still accepts the credential until you revoke it in its dashboard.',
+      )
+    }
+    return EXIT.ok
+  } finally {
+    runtime.close()
+  }
+}
+
+/** Removes the id from auth.profiles and auth.order; returns the providers whose order changed. */
+export function scrubConfig(raw: Record<string, unknown>, profileId: string): string[] {
+  const auth = raw.auth
+  if (!auth || typeof auth !== 'object') return []
+  const a = auth as Record<string, unknown>
+  const profiles = a.profiles as Record<string, unknown> | undefined
+  if (profiles && typeof profiles === 'object') delete profiles[profileId]
+  const changed: string[] = []
+  const order = a.order as Record<string, unknown> | undefined
+  if (order && typeof order === 'object') {
+    for (const [provider, list] of Object.entries(order)) {
+      if (!Array.isArray(list) || !list.includes(profileId)) continue
+      const next = list.filter((id) => id !== profileId)
+      if (next.length === 0) delete order[provider]
+      else order[provider] = next
+      changed.push(provider)
+    }
+  }
+  // Leave no empty husks behind (`"order": {}`), so a hand-edited file stays readable.
+  for (const key of ['profiles', 'order']) {
+    const v = a[key]
+    if (v && typeof v === 'object' && Object.keys(v).length === 0) delete a[key]
+  }
+  if (Object.keys(a).length === 0) delete raw.auth
+  return changed
+}

@@ -1,0 +1,123 @@
+/**
+ * `openclaw models auth paste-token|paste-api-key --provider <p> [--profile-id <id>] [--expires-in <d>]`.
+ * Writes the credential to the agent's SQLite store and records `auth.profiles.<id> =
+ * { provider, mode }` in openclaw.json (no secret ever goes into the config file).
+ */
+import { parseDuration } from '../../auth/duration.ts'
+import { formatRemaining } from '../../auth/health.ts'
+import { normalizeProviderId, parseProfileId, validateProviderId } from '../../auth/profile-id.ts'
+import { lookupProviderKey } from '../../auth/resolve.ts'
+import { normalizeSecretInput } from '../../auth/secret-input.ts'
+import type { Credential } from '../../auth/types.ts'
+import { updateConfig } from '../../config/write.ts'
+import { EXIT, OpenclawError } from '../../errors.ts'
+import { AgentRuntime } from '../../runtime/agent-runtime.ts'
+import { type CommandContext, err, out } from '../context.ts'
+import { stringOpt } from '../parse-args.ts'
+import { readSecret } from '../read-secret.ts'
+
+export async function run(ctx: CommandContext): Promise<number> {
+  const kind = ctx.parsed.command.path.at(-1) === 'paste-token' ? 'token' : 'api_key'
+  const providerFlag = stringOpt(ctx.parsed, 'provider')
+  if (!providerFlag) {
+    throw new OpenclawError('usage', 'Missing --provider <id>.', {
+      hint: `Example: openclaw models auth ${kind === 'token' ? 'paste-token' : 'paste-api-key'} --provider anthropic`,
+    })
+  }
+  const provider = validateProviderId(normalizeProviderId(providerFlag))
+  const profileId = stringOpt(ctx.parsed, 'profile-id') ?? `${provider}:manual`
+  const idProvider = normalizeProviderId(parseProfileId(profileId).provider)
+  if (idProvider !== provider) {
+    throw new OpenclawError(
+      'profile_provider_mismatch',
+      `Auth profile "${profileId}" is for ${idProvider}, not ${provider}.`,
+      {
+        hint: `Use --profile-id ${provider}:<name>.`,
+      },
+    )
+  }
+  const expiresIn = stringOpt(ctx.parsed, 'expires-in')
+  const ttlMs = expiresIn === undefined ? undefined : parseDuration(expiresIn)
+
+  // Open (and validate) config and store before reading the secret, so a broken setup fails
+  // without the user having pasted anything.
+  const runtime = AgentRuntime.open({ env: ctx.env, cwd: ctx.cwd, agentFlag: stringOpt(ctx.parsed, 'agent') })
+  try {
+    for (const line of runtime.diagnostics()) err(ctx, line)
+    const store = runtime.writableStore()
+    const label = `profile ${profileId}`
+    const secret = normalizeSecretInput(
+      await readSecret(ctx, `Paste the ${kind === 'token' ? 'token' : 'API key'} for ${profileId}: `),
+      label,
+    )
+    checkShape(provider, kind, secret, profileId)
+    const now = ctx.clock()
+    const credential: Credential =
+      kind === 'token'
+        ? { type: 'token', provider, token: secret, ...(ttlMs !== undefined ? { expires: now + ttlMs } : {}) }
+        : { type: 'api_key', provider, key: secret }
+
+    updateConfig(runtime.paths.configPath, ctx.env, (raw) => {
+      const auth = objectAt(raw, 'auth')
+      const profiles = objectAt(auth, 'profiles')
+      const prev = profiles[profileId]
+      const email = prev && typeof prev === 'object' ? (prev as Record<string, unknown>).email : undefined
+      profiles[profileId] = { provider, mode: kind, ...(typeof email === 'string' ? { email } : {}) }
+    })
+    store.upsertProfile(profileId, credential)
+
+    const detail = ttlMs !== undefined ? `, expires in ${formatRemaining(ttlMs)}` : ''
+    out(ctx, `Saved ${profileId} (${kind}${detail}) to ${store.path}`)
+    warnIfExcluded(ctx, runtime, provider, profileId)
+    return EXIT.ok
+  } finally {
+    runtime.close()
+  }
+}
+
+function objectAt(parent: Record<string, unknown>, key: string): Record<string, unknown> {
+  const v = parent[key]
+  if (v && typeof v === 'object' && !Array.isArray(v)) return v as Record<string, unknown>
+  const created: Record<string, unknown> = {}
+  parent[key] = created
+  return created
+}
+
+/** Catch the classic mix-up of Anthropic key kinds before it becomes a confusing 401 later. */
+function checkShape(provider: string, kind: 'token' | 'api_key', secret: string, profileId: string): void {
+  if (provider !== 'anthropic') return
+  if (kind === 'token' && secret.startsWith('sk-ant-api')) {
+    throw new OpenclawError(
+      'invalid_credential',
+      `That looks like an Anthropic API key, not a setup-token (${profileId}).`,
+      {
+        hint: 'Store API keys with: openclaw models auth paste-api-key --provider anthropic',
+      },
+    )
+  }
+  if (kind === 'api_key' && secret.startsWith('sk-ant-oat')) {
+    throw new OpenclawError(
+      'invalid_credential',
+      `That looks like a Claude setup-token, not an API key (${profileId}).`,
+      {
+        hint: 'Store setup-tokens with: openclaw models auth paste-token --provider anthropic',
+      },
+    )
+  }
+}
+
+function warnIfExcluded(
+  ctx: CommandContext,
+  runtime: AgentRuntime,
+  provider: string,
+  profileId: string,
+): void {
+  const override = runtime.store().getOrderOverride(provider)
+  const configOrder = lookupProviderKey(runtime.config.auth?.order, provider)
+  const order = override ?? configOrder
+  if (order && !order.includes(profileId)) {
+    const where = override ? `the order override of agent ${runtime.paths.agentId}` : `auth.order.${provider}`
+    err(ctx, `note: ${where} does not list ${profileId}, so it will not be used until you add it:`)
+    err(ctx, `  openclaw models auth order set --provider ${provider} ${[...order, profileId].join(' ')}`)
+  }
+}

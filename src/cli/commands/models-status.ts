@@ -1,0 +1,67 @@
+/**
+ * `openclaw models status [--json] [--plain] [--check] [--agent <id>]`.
+ * `--check` exits exactly 0 (ok), 1 (expired or missing) or 2 (expiring); any other failure
+ * of this command exits with a different code (see errors.ts EXIT), never 2.
+ */
+import { buildStatusReport } from '../../auth/status-report.ts'
+import { EXIT, OpenclawError } from '../../errors.ts'
+import { AgentRuntime } from '../../runtime/agent-runtime.ts'
+import { type CommandContext, err, out, printJson } from '../context.ts'
+import { boolOpt, stringOpt } from '../parse-args.ts'
+import { renderStatusText } from '../render/status-text.ts'
+
+export async function run(ctx: CommandContext): Promise<number> {
+  const json = boolOpt(ctx.parsed, 'json')
+  const plain = boolOpt(ctx.parsed, 'plain')
+  const check = boolOpt(ctx.parsed, 'check')
+  if (json && plain) throw new OpenclawError('usage', '--json and --plain cannot be combined.')
+  const runtime = AgentRuntime.open({ env: ctx.env, cwd: ctx.cwd, agentFlag: stringOpt(ctx.parsed, 'agent') })
+  try {
+    for (const line of runtime.diagnostics()) err(ctx, line)
+    const now = ctx.clock()
+    const report = buildStatusReport(runtime.view(), now)
+    if (json) {
+      printJson(ctx, {
+        configPath: runtime.paths.configPath,
+        agentId: runtime.paths.agentId,
+        agentDir: runtime.paths.agentDir,
+        defaultModel: report.defaultModel,
+        resolvedDefault: report.defaultModel,
+        fallbacks: report.fallbacks,
+        imageModel: null,
+        imageFallbacks: [],
+        aliases: report.aliases,
+        allowed: Object.keys(runtime.config.agents?.defaults?.models ?? {}),
+        auth: {
+          ...report.auth,
+          shellEnvFallback: {
+            enabled: runtime.config.env?.shellEnv?.enabled === true,
+            appliedKeys: runtime.env.shellApplied,
+          },
+          envFiles: runtime.env.files,
+        },
+        check: report.check,
+      })
+    } else if (plain) {
+      if (report.defaultModel) out(ctx, report.defaultModel)
+    } else {
+      ctx.io.stdout.write(
+        renderStatusText(ctx, report, {
+          configPath: runtime.paths.configPath,
+          agentDir: runtime.paths.agentDir,
+          shellEnv: runtime.config.env?.shellEnv?.enabled === true,
+          shellApplied: runtime.env.shellApplied,
+          envFiles: runtime.env.files,
+          now,
+        }),
+      )
+    }
+    if (!check) return EXIT.ok
+    if (!json)
+      for (const p of report.check.problems)
+        err(ctx, `${p.level}: ${p.message}${p.fix ? `\n  fix: ${p.fix}` : ''}`)
+    return report.check.exitCode
+  } finally {
+    runtime.close()
+  }
+}

@@ -1,0 +1,104 @@
+/**
+ * Human rendering of the status report (sections as in the spec: overview, missing auth,
+ * OAuth/token status, unavailable profiles). Formatting only; all decisions are in the report.
+ */
+import { formatRemaining } from '../../auth/health.ts'
+import type { StatusReport } from '../../auth/status-report.ts'
+import { type CommandContext, paint } from '../context.ts'
+
+export interface StatusTextMeta {
+  configPath: string
+  agentDir: string
+  shellEnv: boolean
+  shellApplied: string[]
+  envFiles: string[]
+  now: number
+}
+
+export function renderStatusText(ctx: CommandContext, r: StatusReport, meta: StatusTextMeta): string {
+  const bold = (t: string) => paint(ctx, 'stdout', 'bold', t)
+  const lines: string[] = []
+  const kv = (k: string, v: string) => lines.push(`${k.padEnd(16)}: ${v}`)
+  kv('Config', meta.configPath)
+  kv('Agent', `${r.agentId} (${meta.agentDir})`)
+  kv('Default', r.defaultModel ?? '(none configured)')
+  kv(`Fallbacks (${r.fallbacks.length})`, r.fallbacks.join(', ') || '-')
+  const aliases = Object.entries(r.aliases)
+  kv(`Aliases (${aliases.length})`, aliases.map(([a, k]) => `${a} -> ${k}`).join(', ') || '-')
+  lines.push('', bold('Auth overview'))
+  kv('Auth store', r.auth.storePath)
+  kv(
+    'Shell env',
+    meta.shellEnv
+      ? `on${meta.shellApplied.length ? ` (applied: ${meta.shellApplied.join(', ')})` : ''}`
+      : 'off',
+  )
+  kv('Env files', meta.envFiles.join(', ') || '-')
+  lines.push(
+    `Providers w/ OAuth/tokens (${r.auth.providersWithOAuth.length}): ${r.auth.providersWithOAuth.join(', ') || '-'}`,
+  )
+  if (r.auth.providers.length === 0) lines.push('- no providers configured and no credentials found')
+  for (const p of r.auth.providers) {
+    const parts = [
+      `effective=${p.effective.kind}:${p.effective.detail}`,
+      `profiles=${p.profiles.count} (oauth=${p.profiles.oauth}, token=${p.profiles.token}, api_key=${p.profiles.apiKey})`,
+    ]
+    if (p.env)
+      parts.push(
+        `env=${p.env.value}${p.env.count > 1 ? ` (+${p.env.count - 1} more)` : ''}`,
+        `source=${p.env.source}`,
+      )
+    if (p.modelsJson) parts.push(`models.json=${p.modelsJson.value}`)
+    lines.push(`- ${bold(p.provider)}${p.inUse ? ' (in use)' : ''} ${parts.join(' | ')}`)
+    if (p.order.ids.length) lines.push(`    order (${p.order.source}): ${p.order.ids.join(', ')}`)
+    for (const e of p.order.excluded) lines.push(`    skipped ${e.profileId}: ${e.reason} - ${e.detail}`)
+  }
+  const missing = r.auth.providers.filter((p) => r.auth.missingProvidersInUse.includes(p.provider))
+  if (missing.length) {
+    lines.push('', bold('Missing auth'))
+    for (const p of missing) {
+      lines.push(`- ${p.provider}: ${p.error ?? 'no credential'}`)
+      lines.push(
+        `    fix: printf '%s\\n' "$KEY" | openclaw models auth paste-api-key --provider ${p.provider}`,
+      )
+    }
+  }
+  if (r.auth.oauth.profiles.length) {
+    lines.push('', bold('OAuth/token status'))
+    const byProvider = new Map<string, typeof r.auth.oauth.profiles>()
+    for (const row of r.auth.oauth.profiles)
+      byProvider.set(row.provider, [...(byProvider.get(row.provider) ?? []), row])
+    for (const [provider, rows] of byProvider) {
+      lines.push(`- ${provider}`)
+      for (const row of rows) {
+        const status = statusWord(ctx, row.status, row.refreshable)
+        const when =
+          row.remainingMs === undefined
+            ? ''
+            : row.remainingMs > 0
+              ? ` expires in ${formatRemaining(row.remainingMs)}`
+              : ` expired ${formatRemaining(-row.remainingMs)} ago`
+        const notes = [row.effective ? '' : 'excluded by auth order', row.reason !== 'ok' ? row.reason : '']
+          .filter(Boolean)
+          .join(', ')
+        lines.push(`    ${row.profileId} ${status}${when}${notes ? ` (${notes})` : ''}`)
+      }
+    }
+  }
+  if (r.auth.unusableProfiles.length) {
+    lines.push('', bold('Unavailable auth profiles'))
+    for (const u of r.auth.unusableProfiles) {
+      const scope = u.model === '*' ? 'all models' : `model ${u.model}`
+      lines.push(`- ${u.profileId} ${u.kind} (${u.reason}, ${scope}) ${formatRemaining(u.remainingMs)} left`)
+      lines.push(`    ${u.recovery}`)
+    }
+  }
+  lines.push('')
+  return lines.join('\n')
+}
+
+function statusWord(ctx: CommandContext, status: string, refreshable: boolean): string {
+  const word = status === 'expired' && refreshable ? 'expired (refreshable)' : status
+  const style = status === 'ok' || status === 'static' ? 'green' : status === 'expiring' ? 'yellow' : 'red'
+  return paint(ctx, 'stdout', style, word)
+}

@@ -1,0 +1,167 @@
+/**
+ * Assembles what one command (or the gateway, per agent) needs: resolved paths, the validated
+ * config, the layered environment, and the credential stores, then exposes them as an
+ * AuthView for the pure resolution code. An agent without its own profile for a provider
+ * reads through to the default agent's store; nothing is ever copied between stores.
+ */
+import type { AuthView } from '../auth/resolve.ts'
+import type { ProfileState, StoredProfile } from '../auth/types.ts'
+import { type LoadedConfig, loadConfig } from '../config/load.ts'
+import {
+  type AgentPaths,
+  agentDirFor,
+  resolveAgentPaths,
+  resolveConfigPath,
+  resolveDefaultAgentId,
+  resolveStateDir,
+  storePathFor,
+} from '../config/paths.ts'
+import { envKeyVarNames } from '../env/env-keys.ts'
+import { type LoadedEnv, loadLayeredEnv } from '../env/load-env.ts'
+import { CredentialStore } from '../store/credential-store.ts'
+
+export interface RuntimeOptions {
+  env: Readonly<Record<string, string | undefined>>
+  cwd: string
+  agentFlag?: string
+}
+
+const COMMON_PROVIDERS = ['anthropic', 'openai', 'openrouter', 'google']
+
+export class AgentRuntime {
+  readonly paths: AgentPaths
+  readonly loaded: LoadedConfig
+  readonly env: LoadedEnv
+  readonly defaultAgentId: string
+  private readonly opened = new Map<string, CredentialStore>()
+
+  private constructor(paths: AgentPaths, loaded: LoadedConfig, env: LoadedEnv, defaultAgentId: string) {
+    this.paths = paths
+    this.loaded = loaded
+    this.env = env
+    this.defaultAgentId = defaultAgentId
+  }
+
+  static open(opts: RuntimeOptions): AgentRuntime {
+    const stateDir = resolveStateDir(opts.env)
+    const configPath = resolveConfigPath(opts.env, stateDir)
+    // `${VAR}` in config may name keys that live only in <state>/.env, so the dotenv layers are
+    // read first, the config is substituted against them, and then env.vars / the shell
+    // import (which need the config) complete the environment.
+    const fileEnv = loadLayeredEnv({ processEnv: opts.env, cwd: opts.cwd, stateDir })
+    const loaded = loadConfig(configPath, fileEnv.values)
+    const paths = resolveAgentPaths({
+      env: opts.env,
+      config: loaded.config,
+      agentFlag: opts.agentFlag,
+      stateDir,
+      configPath,
+    })
+    const providers = new Set(COMMON_PROVIDERS)
+    for (const p of Object.keys(loaded.config.models?.providers ?? {})) providers.add(p)
+    const expectedKeys = [...providers].flatMap((p) => envKeyVarNames(p, {}))
+    const shellCfg = loaded.config.env?.shellEnv
+    const env = loadLayeredEnv({
+      processEnv: opts.env,
+      cwd: opts.cwd,
+      stateDir,
+      config: loaded.config,
+      shell: { enabled: shellCfg?.enabled === true, timeoutMs: shellCfg?.timeoutMs ?? 15_000, expectedKeys },
+    })
+    return new AgentRuntime(paths, loaded, env, resolveDefaultAgentId(loaded.config))
+  }
+
+  get config() {
+    return this.loaded.config
+  }
+
+  /** Diagnostics for stderr: config warnings and ignored workspace .env entries. */
+  diagnostics(): string[] {
+    const lines = this.loaded.warnings.map((w) => `warning: ${w}`)
+    for (const i of this.env.ignored) lines.push(`warning: ignored ${i.name} from ${i.file}: ${i.reason}`)
+    if (this.env.shellError) lines.push(`warning: login shell env import failed: ${this.env.shellError}`)
+    return lines
+  }
+
+  /** Read-through parent: the default agent's store, when this agent is not the default. */
+  get parentAgentId(): string | undefined {
+    return this.paths.agentId === this.defaultAgentId || this.paths.agentSource === 'env-agent-dir'
+      ? undefined
+      : this.defaultAgentId
+  }
+
+  storePathOf(agentId: string): string {
+    return agentId === this.paths.agentId
+      ? this.paths.storePath
+      : storePathFor(agentDirFor(this.paths.stateDir, agentId))
+  }
+
+  /** Opens (once) the store of an agent. Read-only opens of a missing store create nothing. */
+  store(agentId: string = this.paths.agentId, mode: 'read' | 'write' = 'read'): CredentialStore {
+    // Once a writable connection exists, reads go through it too (it sees its own writes,
+    // and a read-only handle opened before the file existed is only an empty placeholder).
+    const writable = this.opened.get(`${agentId}\u0000write`)
+    if (writable) return writable
+    const key = `${agentId}\u0000${mode}`
+    let s = this.opened.get(key)
+    if (!s) {
+      s = CredentialStore.open(this.storePathOf(agentId), { readonly: mode === 'read' })
+      this.opened.set(key, s)
+    }
+    return s
+  }
+
+  writableStore(agentId: string = this.paths.agentId): CredentialStore {
+    return this.store(agentId, 'write')
+  }
+
+  /** Which agent's store owns a visible profile id (own first, then the parent). */
+  ownerOf(profileId: string): string | undefined {
+    if (this.store().getProfile(profileId)) return this.paths.agentId
+    const parent = this.parentAgentId
+    if (parent && this.store(parent).getProfile(profileId)) return parent
+    return undefined
+  }
+
+  view(): AuthView {
+    const own = this.store().snapshot()
+    const owners = new Map<string, string>()
+    const profiles: StoredProfile[] = []
+    const states = new Map<string, ProfileState>()
+    for (const p of own.profiles) {
+      profiles.push(p)
+      owners.set(p.id, this.paths.agentId)
+      const st = own.states.get(p.id)
+      if (st) states.set(p.id, st)
+    }
+    const parent = this.parentAgentId
+    if (parent) {
+      const inherited = this.store(parent).snapshot()
+      for (const p of inherited.profiles) {
+        if (owners.has(p.id)) continue
+        profiles.push(p)
+        owners.set(p.id, parent)
+        const st = inherited.states.get(p.id)
+        if (st) states.set(p.id, st)
+      }
+    }
+    profiles.sort(
+      (a, b) => a.credential.provider.localeCompare(b.credential.provider) || a.id.localeCompare(b.id),
+    )
+    return {
+      agentId: this.paths.agentId,
+      storePath: this.paths.storePath,
+      profiles,
+      owners,
+      states,
+      orderOverrides: own.orderOverrides,
+      config: this.config,
+      env: this.env.values,
+    }
+  }
+
+  close(): void {
+    for (const s of this.opened.values()) s.close()
+    this.opened.clear()
+  }
+}
