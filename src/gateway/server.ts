@@ -1,31 +1,79 @@
 /**
- * The gateway's HTTP server. For now it serves GET /health only; the model routes arrive with
- * the gateway issue and every other path answers a JSON 404 (never an HTML error page).
+ * The gateway's HTTP server: a tiny router on node:http (hono's Request/Response conversion
+ * costs throughput on the hot path). Paths are canonicalised once and the same canonical path
+ * is routed, so no encoding trick can reach a route by another spelling.
  */
 import http from 'node:http'
 import type { AddressInfo } from 'node:net'
+import { agentModelSelection } from '../auth/model-ref.ts'
+import { OpenclawError } from '../errors.ts'
+import { canonicalPath } from './canonical-path.ts'
+import { listModels } from './chat-commands.ts'
+import type { InboundApi } from './error-response.ts'
+import { GatewayState, type GatewayStateOptions, type Logger } from './gateway-state.ts'
+import { handleChat } from './handle-chat.ts'
+import { headerValue, sendJson } from './http-util.ts'
+import { writeGatewayError } from './respond.ts'
+import { RunRegistry } from './runs.ts'
 
 export interface GatewayHandle {
   url: string
   port: number
+  state: GatewayState
+  runs: RunRegistry
   close(): Promise<void>
 }
 
-export interface GatewayOptions {
+export interface GatewayOptions extends GatewayStateOptions {
   port: number
   bind: string
   version: string
+  log?: Logger
+  /** Use an already open state (tests, benchmarks); otherwise opened from env. */
+  state?: GatewayState
 }
 
 export async function startGateway(opts: GatewayOptions): Promise<GatewayHandle> {
+  const log: Logger = opts.log ?? (() => {})
+  const state = opts.state ?? GatewayState.open({ ...opts, log })
+  const runs = new RunRegistry()
   const startedAt = Date.now()
   const server = http.createServer((req, res) => {
-    const path = (req.url ?? '/').split('?')[0]
-    if (req.method === 'GET' && path === '/health') {
-      return sendJson(res, 200, { ok: true, version: opts.version, uptimeMs: Date.now() - startedAt })
-    }
-    sendJson(res, 404, { error: { type: 'not_found', message: `No route for ${req.method} ${path}` } })
+    route(req, res).catch((err: unknown) => {
+      log('error', `unhandled error on ${req.method} ${req.url}: ${(err as Error)?.message ?? String(err)}`)
+      if (!res.headersSent)
+        sendJson(res, 500, { error: { type: 'api_error', message: 'internal gateway error' } })
+      else res.destroy()
+    })
   })
+  const route = async (req: http.IncomingMessage, res: http.ServerResponse): Promise<void> => {
+    const path = canonicalPath(req.url ?? '/')
+    if (path === undefined)
+      return sendJson(res, 400, {
+        error: { type: 'invalid_request_error', message: 'Malformed request path.' },
+      })
+    const method = req.method ?? 'GET'
+    if (path === '/health' && method === 'GET') {
+      return sendJson(res, 200, {
+        ok: true,
+        version: opts.version,
+        uptimeMs: Date.now() - startedAt,
+        runs: runs.list().length,
+      })
+    }
+    if (path === '/v1/chat/completions' && method === 'POST')
+      return handleChat('openai', req, res, { state, runs, log })
+    if (path === '/v1/messages' && method === 'POST')
+      return handleChat('anthropic', req, res, { state, runs, log })
+    if (path === '/v1/models' && method === 'GET') return sendModels(req, res, state)
+    const inbound: InboundApi =
+      path.startsWith('/v1/messages') || headerValue(req, 'anthropic-version') ? 'anthropic' : 'openai'
+    writeGatewayError(res, inbound, {
+      status: 404,
+      kind: 'not_found',
+      message: `No route for ${method} ${path}.`,
+    })
+  }
   server.keepAliveTimeout = 65_000
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject)
@@ -34,21 +82,60 @@ export async function startGateway(opts: GatewayOptions): Promise<GatewayHandle>
       resolve()
     })
   })
+  if (!opts.state) state.startWatching()
   const addr = server.address() as AddressInfo
   const host = addr.family === 'IPv6' ? `[${addr.address}]` : addr.address
   return {
     url: `http://${host}:${addr.port}`,
     port: addr.port,
+    state,
+    runs,
     close: () =>
       new Promise<void>((resolve) => {
-        server.close(() => resolve())
+        for (const r of runs.list()) runs.abort(r.id, 'gateway-shutdown')
+        server.close(() => {
+          if (!opts.state) state.close()
+          resolve()
+        })
         server.closeAllConnections()
       }),
   }
 }
 
-function sendJson(res: http.ServerResponse, status: number, body: unknown): void {
-  const text = JSON.stringify(body)
-  res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) })
-  res.end(text)
+function sendModels(req: http.IncomingMessage, res: http.ServerResponse, state: GatewayState): void {
+  let view: ReturnType<GatewayState['view']>
+  try {
+    view = state.view(headerValue(req, 'x-openclaw-agent-id'))
+  } catch (err) {
+    const msg = OpenclawError.isInstance(err) ? err.message : 'bad request'
+    sendJson(res, 400, { error: { type: 'invalid_request_error', message: msg } })
+    return
+  }
+  const ids = listModels(view)
+  const primary = agentModelSelection(view.config, view.agentId).primary
+  if (headerValue(req, 'anthropic-version')) {
+    const data = ids.map((id) => ({
+      type: 'model',
+      id,
+      display_name: id,
+      created_at: '1970-01-01T00:00:00Z',
+    }))
+    sendJson(res, 200, {
+      data,
+      has_more: false,
+      first_id: data[0]?.id ?? null,
+      last_id: data.at(-1)?.id ?? null,
+    })
+    return
+  }
+  sendJson(res, 200, {
+    object: 'list',
+    data: ids.map((id) => ({
+      id,
+      object: 'model',
+      created: 0,
+      owned_by: id.split('/')[0],
+      ...(id === primary ? { default: true } : {}),
+    })),
+  })
 }

@@ -19,6 +19,8 @@ import {
   encodeCredential,
   encodeState,
 } from './row-codec.ts'
+import type { SessionRecord } from './session-repo.ts'
+import * as sessions from './session-repo.ts'
 import { type StoreErrorContext, toStoreError } from './sqlite-errors.ts'
 import { type OverrideRow, prepareStatements, type Statements } from './statements.ts'
 
@@ -185,6 +187,22 @@ export class CredentialStore {
   /** Changes whenever another connection commits (not on this connection's own writes). */
   dataVersion(): number {
     return this.run(() => Number(this.db.pragma('data_version', { simple: true })))
+  }
+
+  getSession(key: string): SessionRecord | undefined {
+    return this.run(() => sessions.getSession(this.db, key))
+  }
+
+  listSessions(): SessionRecord[] {
+    return this.run(() => sessions.listSessions(this.db))
+  }
+
+  putSession(record: SessionRecord): void {
+    this.write(() => sessions.putSession(this.db, record))
+  }
+
+  deleteSession(key: string): boolean {
+    return this.write(() => sessions.deleteSession(this.db, key))
   }
 
   /** Several writes, one BEGIN IMMEDIATE; store methods called inside nest as savepoints. */

@@ -75,6 +75,20 @@ export const MIGRATIONS: readonly Migration[] = [
       ) STRICT;
     `,
   },
+  {
+    version: 2,
+    sql: `
+      -- Per-session model / auth-profile pins (the gateway's /model command and stickiness).
+      CREATE TABLE IF NOT EXISTS sessions (
+        session_key TEXT PRIMARY KEY,
+        model_override TEXT,
+        profile_override TEXT,
+        profile_override_source TEXT CHECK (profile_override_source IN ('user', 'auto')),
+        order_signature TEXT,
+        updated_at INTEGER NOT NULL
+      ) STRICT;
+    `,
+  },
 ]
 
 export const SCHEMA_VERSION = MIGRATIONS.reduce((max, m) => Math.max(max, m.version), 0)
@@ -86,6 +100,7 @@ export const REQUIRED_TABLES: readonly string[] = [
   'cooldowns',
   'order_overrides',
   'last_good',
+  'sessions',
 ]
 
 export function readUserVersion(db: Db): number {

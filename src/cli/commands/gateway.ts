@@ -1,21 +1,21 @@
 /**
  * `openclaw gateway [--port <n>] [--bind <host>]`: runs in the foreground until SIGINT/SIGTERM.
+ * Config, env and stores are validated at start, so a broken setup fails here, not on the
+ * first request. Logs go to stderr, never a secret.
  */
 
 import { EXIT, OpenclawError } from '../../errors.ts'
 import { DEFAULT_BIND, DEFAULT_PORT, isLoopbackHost, parsePort } from '../../gateway/bind-policy.ts'
+import { GatewayState } from '../../gateway/gateway-state.ts'
 import { startGateway } from '../../gateway/server.ts'
-import { AgentRuntime } from '../../runtime/agent-runtime.ts'
 import { type CommandContext, err } from '../context.ts'
 import { stringOpt } from '../parse-args.ts'
 import { VERSION } from '../version.ts'
 
 export async function run(ctx: CommandContext): Promise<number> {
-  // Validates config and env up front so a broken setup fails at start, not on first request.
-  const runtime = AgentRuntime.open({ env: ctx.env, cwd: ctx.cwd })
-  for (const line of runtime.diagnostics()) err(ctx, line)
-  const cfg = runtime.config.gateway ?? {}
-  runtime.close()
+  const log = (level: string, message: string) => err(ctx, `[gateway] ${level}: ${message}`)
+  const state = GatewayState.open({ env: ctx.env, cwd: ctx.cwd, log })
+  const cfg = state.config.gateway ?? {}
   let port: number
   try {
     port =
@@ -24,10 +24,12 @@ export async function run(ctx: CommandContext): Promise<number> {
       parsePort(cfg.port, 'gateway.port') ??
       DEFAULT_PORT
   } catch (e) {
+    state.close()
     throw new OpenclawError('usage', (e as Error).message)
   }
   const bind = stringOpt(ctx.parsed, 'bind') ?? cfg.bind ?? DEFAULT_BIND
   if (!isLoopbackHost(bind)) {
+    state.close()
     throw new OpenclawError(
       'usage',
       `Refusing to bind ${bind}: a non-loopback bind needs client auth (gateway.auth), which this build does not implement yet.`,
@@ -38,13 +40,15 @@ export async function run(ctx: CommandContext): Promise<number> {
   }
   let handle: Awaited<ReturnType<typeof startGateway>>
   try {
-    handle = await startGateway({ port, bind, version: VERSION })
+    handle = await startGateway({ port, bind, version: VERSION, env: ctx.env, cwd: ctx.cwd, log, state })
   } catch (e) {
+    state.close()
     const code = (e as NodeJS.ErrnoException).code
     throw new OpenclawError('usage', `Cannot listen on ${bind}:${port}: ${code ?? (e as Error).message}`, {
       hint: code === 'EADDRINUSE' ? 'Another process uses that port; pick one with --port.' : undefined,
     })
   }
+  state.startWatching()
   err(ctx, `openclaw gateway listening on ${handle.url}`)
   const stop = new Promise<void>((resolve) => {
     process.once('SIGTERM', resolve)
@@ -52,6 +56,7 @@ export async function run(ctx: CommandContext): Promise<number> {
   })
   await stop
   await handle.close()
+  state.close()
   err(ctx, 'openclaw gateway stopped')
   return EXIT.ok
 }

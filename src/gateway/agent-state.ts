@@ -1,0 +1,157 @@
+/**
+ * One agent as the gateway sees it: an in-memory AuthView rebuilt only when something changed
+ * (our own failure writes, another process's commit seen through data_version, a config
+ * reload). The success path touches memory only: `lastUsed` and auto session pins are queued
+ * and flushed in one transaction per store off the request path.
+ */
+import { recordFailure } from '../auth/cooldown.ts'
+import type { AuthView } from '../auth/resolve.ts'
+import type { FailureClass, ProfileState } from '../auth/types.ts'
+import { emptyProfileState } from '../auth/types.ts'
+import { buildAuthView } from '../runtime/build-view.ts'
+import type { CredentialStore } from '../store/credential-store.ts'
+import type { SessionRecord } from '../store/session-repo.ts'
+
+export interface ViewContext {
+  config: AuthView['config']
+  env: AuthView['env']
+  refState?: AuthView['refState']
+  refValue?: AuthView['refValue']
+}
+
+export class AgentState {
+  readonly agentId: string
+  readonly store: CredentialStore
+  readonly parent: AgentState | undefined
+  private cached: AuthView | undefined
+  private seenVersion: number
+  /** profileId -> latest successful use not yet written. */
+  private readonly pendingUsed = new Map<string, { at: number; provider: string }>()
+  private readonly sessions = new Map<string, SessionRecord | null>()
+  private readonly pendingSessions = new Map<string, SessionRecord | null>()
+
+  constructor(agentId: string, store: CredentialStore, parent?: AgentState) {
+    this.agentId = agentId
+    this.store = store
+    this.parent = parent
+    this.seenVersion = store.dataVersion()
+  }
+
+  view(ctx: ViewContext): AuthView {
+    if (this.cached && this.cached.config === ctx.config && this.cached.env === ctx.env) return this.cached
+    const own = this.store.snapshot()
+    const parentSnap = this.parent
+      ? { agentId: this.parent.agentId, snapshot: this.parent.store.snapshot() }
+      : undefined
+    const view = buildAuthView({
+      agentId: this.agentId,
+      storePath: this.store.path,
+      own,
+      ...(parentSnap ? { parent: parentSnap } : {}),
+      ...ctx,
+    })
+    // Unflushed successes still count for round-robin ordering.
+    const states = view.states as Map<string, ProfileState>
+    for (const a of [this, this.parent]) {
+      if (!a) continue
+      for (const [id, use] of a.pendingUsed) {
+        if (view.owners.get(id) !== a.agentId) continue
+        const st = states.get(id) ?? emptyProfileState(id)
+        states.set(id, { ...st, lastUsed: Math.max(st.lastUsed ?? 0, use.at) })
+      }
+    }
+    this.cached = view
+    return view
+  }
+
+  invalidate(): void {
+    this.cached = undefined
+  }
+
+  /** True when another process committed to this store (or the parent's) since we last looked. */
+  pollExternalChange(): boolean {
+    const v = this.store.dataVersion()
+    const changed = v !== this.seenVersion
+    this.seenVersion = v
+    const parentChanged = this.parent ? this.parent.pollExternalChange() : false
+    if (changed) this.sessions.clear()
+    if (changed || parentChanged) this.invalidate()
+    return changed || parentChanged
+  }
+
+  ownerOf(profileId: string): AgentState | undefined {
+    const owner = this.cached?.owners.get(profileId)
+    if (owner === this.agentId) return this
+    if (owner && this.parent?.agentId === owner) return this.parent
+    if (this.store.getProfile(profileId)) return this
+    return this.parent?.store.getProfile(profileId) ? this.parent : undefined
+  }
+
+  /** Failure path: written at once (other processes must see the cooldown too). */
+  recordFailure(
+    profileId: string,
+    f: { reason: FailureClass; model?: string; now: number; retryAfterMs?: number },
+  ): ProfileState | undefined {
+    if (f.reason === 'format') return undefined
+    const owner = this.ownerOf(profileId) ?? this
+    const next = owner.store.updateState(profileId, (prev) => recordFailure(prev, f))
+    owner.invalidate()
+    this.invalidate()
+    return next
+  }
+
+  /** Success path: memory only. */
+  noteSuccess(profileId: string, provider: string, now: number): void {
+    const owner = this.ownerOf(profileId) ?? this
+    owner.pendingUsed.set(profileId, { at: now, provider })
+    const states = this.cached?.states as Map<string, ProfileState> | undefined
+    const st = states?.get(profileId)
+    states?.set(profileId, { ...(st ?? emptyProfileState(profileId)), lastUsed: now })
+  }
+
+  getSession(key: string): SessionRecord | undefined {
+    if (this.pendingSessions.has(key)) return this.pendingSessions.get(key) ?? undefined
+    if (!this.sessions.has(key)) this.sessions.set(key, this.store.getSession(key) ?? null)
+    return this.sessions.get(key) ?? undefined
+  }
+
+  setSession(key: string, record: SessionRecord | null): void {
+    this.sessions.set(key, record)
+    this.pendingSessions.set(key, record)
+  }
+
+  listSessions(): SessionRecord[] {
+    this.flush()
+    return this.store.listSessions()
+  }
+
+  hasPending(): boolean {
+    return this.pendingUsed.size > 0 || this.pendingSessions.size > 0
+  }
+
+  /** Writes queued bookkeeping in one transaction; returns the number of rows touched. */
+  flush(): number {
+    if (!this.hasPending()) return 0
+    const used = [...this.pendingUsed]
+    const sessions = [...this.pendingSessions]
+    this.pendingUsed.clear()
+    this.pendingSessions.clear()
+    this.store.batch(() => {
+      for (const [id, use] of used) {
+        this.store.updateState(id, (prev) => ({
+          ...prev,
+          lastUsed: Math.max(prev.lastUsed ?? 0, use.at),
+          lastGoodAt: Math.max(prev.lastGoodAt ?? 0, use.at),
+        }))
+        this.store.setLastGood(use.provider, id, use.at)
+      }
+      for (const [key, rec] of sessions) {
+        if (rec) this.store.putSession(rec)
+        else this.store.deleteSession(key)
+      }
+    })
+    // Our own commits do not move our data_version; keep the cached view (it already has them).
+    this.seenVersion = this.store.dataVersion()
+    return used.length + sessions.length
+  }
+}

@@ -1,0 +1,216 @@
+/**
+ * Everything the running gateway keeps in memory: config and environment (reloaded when their
+ * files change), one AgentState per agent (opened on first use), in-memory cooldowns for env
+ * keys (they have no store row), and the timers that flush bookkeeping and notice changes made
+ * by other processes such as `openclaw models auth clear-cooldown`.
+ */
+import fs from 'node:fs'
+import path from 'node:path'
+import { validateAgentId } from '../auth/profile-id.ts'
+import type { AuthView } from '../auth/resolve.ts'
+import type { ProfileState } from '../auth/types.ts'
+import { emptyProfileState } from '../auth/types.ts'
+import { loadConfig } from '../config/load.ts'
+import {
+  agentDirFor,
+  resolveConfigPath,
+  resolveDefaultAgentId,
+  resolveStateDir,
+  storePathFor,
+} from '../config/paths.ts'
+import type { OpenclawConfig } from '../config/types.ts'
+import { envKeyVarNames } from '../env/env-keys.ts'
+import { loadLayeredEnv } from '../env/load-env.ts'
+import { CredentialStore } from '../store/credential-store.ts'
+import { AgentState, type ViewContext } from './agent-state.ts'
+
+export type Logger = (level: 'info' | 'warn' | 'error', message: string) => void
+
+export interface GatewayStateOptions {
+  env: Readonly<Record<string, string | undefined>>
+  cwd: string
+  log?: Logger
+  clock?: () => number
+  /** Poll interval for store/config changes made by other processes. */
+  pollMs?: number
+  flushMs?: number
+}
+
+export class GatewayState {
+  readonly stateDir: string
+  readonly configPath: string
+  readonly clock: () => number
+  private ctx: ViewContext
+  private defaultAgent: string
+  private readonly agents = new Map<string, AgentState>()
+  private readonly envCooldowns = new Map<string, ProfileState>()
+  private readonly timers: NodeJS.Timeout[] = []
+  private readonly log: Logger
+  private readonly opts: GatewayStateOptions
+  private fileStamp = ''
+  /** Rows written by flushes since start (the bench reports it). */
+  flushedRows = 0
+
+  private constructor(opts: GatewayStateOptions) {
+    this.opts = opts
+    this.log = opts.log ?? (() => {})
+    this.clock = opts.clock ?? Date.now
+    this.stateDir = resolveStateDir(opts.env)
+    this.configPath = resolveConfigPath(opts.env, this.stateDir)
+    const { ctx, defaultAgent } = this.loadContext()
+    this.ctx = ctx
+    this.defaultAgent = defaultAgent
+    this.fileStamp = this.stampFiles()
+  }
+
+  /** Loads and validates config + env; throws (clear OpenclawError) when the config is broken. */
+  static open(opts: GatewayStateOptions): GatewayState {
+    return new GatewayState(opts)
+  }
+
+  get config(): OpenclawConfig {
+    return this.ctx.config
+  }
+
+  get env(): Readonly<Record<string, string | undefined>> {
+    return this.ctx.env
+  }
+
+  get defaultAgentId(): string {
+    return this.defaultAgent
+  }
+
+  private loadContext(): { ctx: ViewContext; defaultAgent: string } {
+    const fileEnv = loadLayeredEnv({ processEnv: this.opts.env, cwd: this.opts.cwd, stateDir: this.stateDir })
+    const loaded = loadConfig(this.configPath, fileEnv.values)
+    for (const w of loaded.warnings) this.log('warn', `config: ${w}`)
+    const providers = new Set([
+      'anthropic',
+      'openai',
+      'openrouter',
+      'google',
+      ...Object.keys(loaded.config.models?.providers ?? {}),
+    ])
+    const shell = loaded.config.env?.shellEnv
+    const env = loadLayeredEnv({
+      processEnv: this.opts.env,
+      cwd: this.opts.cwd,
+      stateDir: this.stateDir,
+      config: loaded.config,
+      shell: {
+        enabled: shell?.enabled === true,
+        timeoutMs: shell?.timeoutMs ?? 15_000,
+        expectedKeys: [...providers].flatMap((p) => envKeyVarNames(p, {})),
+      },
+    })
+    for (const i of env.ignored) this.log('warn', `ignored ${i.name} from ${i.file}: ${i.reason}`)
+    return {
+      ctx: { config: loaded.config, env: env.values },
+      defaultAgent: resolveDefaultAgentId(loaded.config),
+    }
+  }
+
+  agent(agentId?: string): AgentState {
+    const id = agentId === undefined ? this.defaultAgent : validateAgentId(agentId)
+    let a = this.agents.get(id)
+    if (!a) {
+      const parent = id === this.defaultAgent ? undefined : this.agent(this.defaultAgent)
+      const store = CredentialStore.open(storePathFor(agentDirFor(this.stateDir, id)))
+      a = new AgentState(id, store, parent)
+      this.agents.set(id, a)
+    }
+    return a
+  }
+
+  view(agentId?: string): AuthView {
+    return this.agent(agentId).view(this.ctx)
+  }
+
+  /** A failure written through any agent may change what every agent reads through. */
+  invalidateAll(): void {
+    for (const a of this.agents.values()) a.invalidate()
+  }
+
+  envKeyState(provider: string, source: string): ProfileState {
+    return this.envCooldowns.get(`${provider}\u0000${source}`) ?? emptyProfileState(`env:${source}`)
+  }
+
+  setEnvKeyState(provider: string, source: string, state: ProfileState): void {
+    this.envCooldowns.set(`${provider}\u0000${source}`, state)
+  }
+
+  /** Re-reads config and env; on a broken config keeps the previous one and says why. */
+  reload(): boolean {
+    try {
+      const { ctx, defaultAgent } = this.loadContext()
+      this.ctx = { ...this.ctx, ...ctx }
+      this.defaultAgent = defaultAgent
+      this.invalidateAll()
+      this.log('info', 'config reloaded')
+      return true
+    } catch (err) {
+      this.log('error', `config reload failed, keeping the previous config: ${(err as Error).message}`)
+      return false
+    }
+  }
+
+  setSecrets(hooks: Pick<ViewContext, 'refState' | 'refValue'>): void {
+    this.ctx = { ...this.ctx, ...hooks }
+    this.invalidateAll()
+  }
+
+  startWatching(): void {
+    const poll = setInterval(() => this.pollChanges(), this.opts.pollMs ?? 250)
+    const flush = setInterval(() => this.flush(), this.opts.flushMs ?? 1000)
+    poll.unref()
+    flush.unref()
+    this.timers.push(poll, flush)
+  }
+
+  pollChanges(): void {
+    try {
+      const stamp = this.stampFiles()
+      if (stamp !== this.fileStamp) {
+        this.fileStamp = stamp
+        this.reload()
+      }
+      for (const a of this.agents.values()) if (a.pollExternalChange()) this.invalidateAll()
+    } catch (err) {
+      this.log('error', `change detection failed: ${(err as Error).message}`)
+    }
+  }
+
+  flush(): void {
+    for (const a of this.agents.values()) {
+      try {
+        this.flushedRows += a.flush()
+      } catch (err) {
+        this.log(
+          'warn',
+          `could not write usage bookkeeping for agent ${a.agentId}: ${(err as Error).message}`,
+        )
+      }
+    }
+  }
+
+  close(): void {
+    for (const t of this.timers) clearInterval(t)
+    this.timers.length = 0
+    this.flush()
+    for (const a of this.agents.values()) a.store.close()
+    this.agents.clear()
+  }
+
+  private stampFiles(): string {
+    return [this.configPath, path.join(this.stateDir, '.env')]
+      .map((f) => {
+        try {
+          const st = fs.statSync(f)
+          return `${st.mtimeMs}:${st.size}`
+        } catch {
+          return '-'
+        }
+      })
+      .join('|')
+  }
+}

@@ -1,0 +1,274 @@
+/**
+ * POST /v1/chat/completions and POST /v1/messages: agent and session from headers, chat
+ * commands, model target, then the failover loop over credentials and fallback models.
+ */
+import { randomUUID } from 'node:crypto'
+import type { IncomingMessage, ServerResponse } from 'node:http'
+import { recordFailure, unusableFor } from '../auth/cooldown.ts'
+import { normalizeProviderId, parseProfileId } from '../auth/profile-id.ts'
+import { lookupProviderKey, resolveProviderAuth } from '../auth/resolve.ts'
+import type { ProfileState } from '../auth/types.ts'
+import { OpenclawError } from '../errors.ts'
+import { resolveProviderEndpoint } from '../providers/registry.ts'
+import type { SessionRecord } from '../store/session-repo.ts'
+import type { AgentState } from './agent-state.ts'
+import { isChatCommand, runChatCommand } from './chat-commands.ts'
+import type { InboundApi } from './error-response.ts'
+import { type ChainEntry, runFailover } from './failover.ts'
+import type { GatewayState, Logger } from './gateway-state.ts'
+import { BodyError, headerValue, readJsonBody } from './http-util.ts'
+import { writeGatewayError, writeGatewayReply, writeUpstreamSuccess } from './respond.ts'
+import type { RunRegistry } from './runs.ts'
+import { resolveTarget } from './target.ts'
+import { attemptUpstream, type RequestContext } from './upstream-attempt.ts'
+
+export interface ChatDeps {
+  state: GatewayState
+  runs: RunRegistry
+  log: Logger
+}
+
+const SESSION_KEY = /^[\x21-\x7e]{1,256}$/
+
+export async function handleChat(
+  inbound: InboundApi,
+  req: IncomingMessage,
+  res: ServerResponse,
+  deps: ChatDeps,
+): Promise<void> {
+  const runId = `run_${randomUUID()}`
+  const baseHeaders: Record<string, string> = { 'x-openclaw-run-id': runId }
+  const fail = (status: number, kind: string, message: string, hint?: string) =>
+    writeGatewayError(res, inbound, { status, kind, message, runId, ...(hint ? { hint } : {}) }, baseHeaders)
+  let body: Record<string, unknown>
+  try {
+    body = await readJsonBody(req)
+  } catch (err) {
+    return fail(err instanceof BodyError ? err.status : 400, 'format', (err as Error).message)
+  }
+  const sessionKey = headerValue(req, 'x-openclaw-session-key')
+  if (sessionKey !== undefined && !SESSION_KEY.test(sessionKey)) {
+    return fail(
+      400,
+      'format',
+      'x-openclaw-session-key must be 1-256 printable ASCII characters without spaces.',
+    )
+  }
+  const { state } = deps
+  let agent: AgentState
+  try {
+    agent = state.agent(headerValue(req, 'x-openclaw-agent-id'))
+  } catch (err) {
+    if (OpenclawError.isInstance(err)) return fail(400, 'format', err.message, err.hint)
+    throw err
+  }
+  const stream = body.stream === true
+  const session = sessionKey ? agent.getSession(sessionKey) : undefined
+  const lastText = lastUserText(inbound, body)
+  if (isChatCommand(lastText)) {
+    try {
+      const r = runChatCommand({
+        text: lastText!,
+        view: state.view(agent.agentId),
+        sessionKey,
+        session,
+        now: state.clock(),
+      })
+      if (r.session !== undefined && sessionKey) agent.setSession(sessionKey, r.session)
+      return writeGatewayReply(res, inbound, stream, r.reply, { headers: baseHeaders, now: state.clock })
+    } catch (err) {
+      if (OpenclawError.isInstance(err))
+        return writeGatewayReply(res, inbound, stream, `${err.message}${err.hint ? `\n${err.hint}` : ''}`, {
+          headers: baseHeaders,
+          now: state.clock,
+        })
+      throw err
+    }
+  }
+  let chain: ChainEntry[]
+  try {
+    chain = resolveTarget({
+      requested: body.model,
+      session,
+      config: state.config,
+      agentId: agent.agentId,
+      inbound,
+    }).chain
+    const unknown = chain.find((c) => !resolveProviderEndpoint(c.provider, state.config))
+    if (unknown) {
+      return fail(
+        404,
+        'model_not_found',
+        `Unknown provider "${unknown.provider}": not built in and not configured under models.providers.`,
+      )
+    }
+  } catch (err) {
+    if (OpenclawError.isInstance(err)) return fail(400, 'format', err.message, err.hint)
+    throw err
+  }
+
+  const run = deps.runs.start({
+    id: runId,
+    agentId: agent.agentId,
+    ...(sessionKey ? { sessionKey } : {}),
+    startedAt: state.clock(),
+  })
+  res.on('close', () => {
+    if (!res.writableFinished && !run.controller.signal.aborted) {
+      run.stopReason ??= 'client-disconnected'
+      run.controller.abort()
+    }
+  })
+  const ctx: RequestContext = {
+    inbound,
+    body,
+    stream,
+    clientHeaders: {
+      'anthropic-version': headerValue(req, 'anthropic-version'),
+      'anthropic-beta': headerValue(req, 'anthropic-beta'),
+    },
+    signal: run.controller.signal,
+    now: state.clock,
+  }
+  try {
+    const result = await runFailover(chain, {
+      now: state.clock,
+      signal: run.controller.signal,
+      resolve: (entry) => {
+        deps.runs.update(runId, { provider: entry.provider, model: entry.model })
+        const view = state.view(agent.agentId)
+        const pin = pinFor(session, entry, orderSignature(view, entry.provider))
+        return resolveProviderAuth(view, {
+          provider: entry.provider,
+          model: entry.model,
+          now: state.clock(),
+          ...(pin ? { pin } : {}),
+          ...(entry.profileId ? { profileId: entry.profileId } : {}),
+        })
+      },
+      envKeyUnusable: (entry, c) => {
+        const u = unusableFor(state.envKeyState(entry.provider, c.source), entry.model, state.clock())
+        return u ? { until: u.until, reason: u.reason } : undefined
+      },
+      attempt: (entry, c) => {
+        deps.runs.update(runId, {
+          provider: entry.provider,
+          model: entry.model,
+          ...(c.kind === 'profile' ? { profileId: c.profileId } : {}),
+        })
+        return attemptUpstream(ctx, resolveProviderEndpoint(entry.provider, state.config)!, entry.model, c)
+      },
+      onFailure: (entry, c, cls) => {
+        const f = {
+          reason: cls.reason,
+          model: entry.model,
+          now: state.clock(),
+          ...(cls.retryAfterMs !== undefined ? { retryAfterMs: cls.retryAfterMs } : {}),
+        }
+        let next: ProfileState | undefined
+        if (c.kind === 'profile') {
+          next = agent.recordFailure(c.profileId, f)
+          state.invalidateAll()
+        } else if (c.kind === 'env') {
+          next = recordFailure(state.envKeyState(entry.provider, c.source), f)
+          state.setEnvKeyState(entry.provider, c.source, next)
+        }
+        deps.log(
+          'warn',
+          `run ${runId}: ${entry.provider}/${entry.model} via ${c.kind === 'profile' ? c.profileId : c.source} failed: ${cls.reason}`,
+        )
+        return next ? unusableFor(next, entry.model, f.now)?.until : undefined
+      },
+      onSuccess: (entry, c) => {
+        if (c.kind !== 'profile') return
+        agent.noteSuccess(c.profileId, entry.provider, state.clock())
+        if (sessionKey && !entry.profileId && session?.profileOverrideSource !== 'user') {
+          const sig = orderSignature(state.view(agent.agentId), entry.provider)
+          if (session?.profileOverride !== c.profileId || session?.orderSignature !== sig) {
+            const next: SessionRecord = {
+              ...(session ?? { sessionKey }),
+              sessionKey,
+              profileOverride: c.profileId,
+              profileOverrideSource: 'auto',
+              orderSignature: sig,
+              updatedAt: state.clock(),
+            }
+            agent.setSession(sessionKey, next)
+          }
+        }
+      },
+    })
+    if (!result.ok) {
+      if (result.errorType === 'aborted') return void res.destroy()
+      return writeGatewayError(
+        res,
+        inbound,
+        {
+          status: result.status,
+          kind: result.errorType,
+          message: result.message,
+          runId,
+          attempts: result.attempts,
+          ...(result.retryAfterMs !== undefined ? { retryAfterMs: result.retryAfterMs } : {}),
+          ...(result.hint ? { hint: result.hint } : {}),
+        },
+        baseHeaders,
+      )
+    }
+    const c = result.candidate
+    const served = c.kind === 'profile' ? c.profileId : c.source.replace(/^env: /, 'env:')
+    await writeUpstreamSuccess(res, result.value, {
+      inbound,
+      stream,
+      headers: { ...baseHeaders, 'x-openclaw-auth-profile': served },
+      now: state.clock,
+      stopMessage: () =>
+        run.stopReason === 'auth-revoked'
+          ? `The credential for ${run.provider} was removed while this request was running (auth-revoked).`
+          : undefined,
+    })
+  } finally {
+    deps.runs.finish(runId)
+  }
+}
+
+/** The session's pin applies only to entries of its own provider; a stale auto pin is dropped. */
+function pinFor(session: SessionRecord | undefined, entry: ChainEntry, signature: string) {
+  if (!session?.profileOverride || entry.profileId) return undefined
+  const source = session.profileOverrideSource ?? 'user'
+  let provider: string
+  try {
+    provider = normalizeProviderId(parseProfileId(session.profileOverride).provider)
+  } catch {
+    return undefined
+  }
+  if (provider !== entry.provider) return undefined
+  if (source === 'auto' && session.orderSignature !== signature) return undefined
+  return { profileId: session.profileOverride, source }
+}
+
+/** Changes whenever the effective order configuration for a provider changes (invalidates auto pins). */
+function orderSignature(view: ReturnType<GatewayState['view']>, provider: string): string {
+  const override = lookupProviderKey(view.orderOverrides, provider)
+  const cfg = lookupProviderKey(view.config.auth?.order, provider)
+  const ids = view.profiles
+    .filter((p) => normalizeProviderId(p.credential.provider) === provider)
+    .map((p) => p.id)
+  return JSON.stringify([override ?? null, cfg ?? null, ids])
+}
+
+function lastUserText(inbound: InboundApi, body: Record<string, unknown>): string | undefined {
+  const messages = body.messages
+  if (!Array.isArray(messages) || messages.length === 0) return undefined
+  const last = messages[messages.length - 1] as { role?: unknown; content?: unknown }
+  if (last?.role !== 'user') return undefined
+  if (typeof last.content === 'string') return last.content
+  if (Array.isArray(last.content)) {
+    const texts = last.content
+      .filter((p: { type?: unknown }) => p?.type === 'text')
+      .map((p: { text?: unknown }) => String(p.text ?? ''))
+    return texts.length === 1 ? texts[0] : undefined
+  }
+  void inbound
+  return undefined
+}

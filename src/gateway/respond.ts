@@ -1,0 +1,126 @@
+/**
+ * Writing answers to the client: upstream bodies piped through unchanged when the formats
+ * match (SSE chunks leave as they arrive), translated chunk by chunk otherwise; gateway-made
+ * replies (chat commands) and errors in the inbound format.
+ */
+import type { ServerResponse } from 'node:http'
+import { createSseDecoder, INBOUND, UPSTREAM } from '../translate/index.ts'
+import type { ChatEvent, ChatResponse } from '../translate/ir.ts'
+import { errorBody, errorHeaders, type GatewayErrorInfo, type InboundApi } from './error-response.ts'
+import { forwardableHeaders, sendJson } from './http-util.ts'
+import { readBody } from './upstream.ts'
+import type { UpstreamSuccess } from './upstream-attempt.ts'
+
+export interface SuccessMeta {
+  inbound: InboundApi
+  stream: boolean
+  headers: Record<string, string>
+  now: () => number
+  /** Set when the run was stopped by the gateway (e.g. auth-revoked); ends the stream with that error. */
+  stopMessage: () => string | undefined
+}
+
+export async function writeUpstreamSuccess(
+  res: ServerResponse,
+  s: UpstreamSuccess,
+  meta: SuccessMeta,
+): Promise<void> {
+  const up = s.up
+  if (s.passthrough) {
+    res.writeHead(up.status, { ...forwardableHeaders(up.headers), ...meta.headers })
+    res.flushHeaders()
+    try {
+      for await (const chunk of up.body) res.write(chunk)
+      res.end()
+    } catch {
+      endStreamWithError(res, meta, 'upstream stream interrupted')
+    }
+    return
+  }
+  const created = Math.floor(meta.now() / 1000)
+  const id = `chatcmpl-${meta.headers['x-openclaw-run-id'] ?? created}`
+  if (!meta.stream) {
+    const text = await readBody(up.body)
+    const parsed = UPSTREAM[s.endpoint.api].parseResponse(JSON.parse(text), { id, model: s.model })
+    sendJson(res, 200, INBOUND[meta.inbound].renderResponse(parsed, { created }), meta.headers)
+    return
+  }
+  res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', ...meta.headers })
+  res.flushHeaders()
+  const decoder = createSseDecoder()
+  const parser = UPSTREAM[s.endpoint.api].createStreamParser({ id, model: s.model })
+  const writer = INBOUND[meta.inbound].createStreamWriter({ created, id, model: s.model })
+  const emit = (events: ChatEvent[]) => {
+    for (const ev of events) {
+      const out = writer.write(ev)
+      if (out) res.write(out)
+    }
+  }
+  try {
+    for await (const chunk of up.body) {
+      for (const frame of decoder.push((chunk as Buffer).toString('utf8'))) emit(parser.push(frame))
+    }
+    for (const frame of decoder.end()) emit(parser.push(frame))
+    emit(parser.end())
+    res.end(writer.end())
+  } catch {
+    const msg = meta.stopMessage() ?? 'upstream stream interrupted'
+    emit([{ type: 'error', message: msg, errorType: 'api_error' }])
+    res.end()
+  }
+}
+
+function endStreamWithError(res: ServerResponse, meta: SuccessMeta, fallback: string): void {
+  const message = meta.stopMessage() ?? fallback
+  if (!res.writableEnded) {
+    // Mid-stream there is no status code left to change; an SSE error frame is what both
+    // SDKs understand.
+    res.end(
+      meta.inbound === 'anthropic'
+        ? `event: error\ndata: ${JSON.stringify({ type: 'error', error: { type: 'api_error', message } })}\n\n`
+        : `data: ${JSON.stringify({ error: { message, type: 'api_error' } })}\n\n`,
+    )
+  }
+}
+
+export function writeGatewayReply(
+  res: ServerResponse,
+  inbound: InboundApi,
+  stream: boolean,
+  text: string,
+  meta: Pick<SuccessMeta, 'headers' | 'now'>,
+): void {
+  const created = Math.floor(meta.now() / 1000)
+  const id = `msg_openclaw_${created}`
+  const model = 'openclaw'
+  const response: ChatResponse = {
+    id,
+    model,
+    content: [{ type: 'text', text }],
+    stopReason: 'end',
+    usage: { inputTokens: 0, outputTokens: 0 },
+  }
+  if (!stream) {
+    sendJson(res, 200, INBOUND[inbound].renderResponse(response, { created }), meta.headers)
+    return
+  }
+  const writer = INBOUND[inbound].createStreamWriter({ created, id, model })
+  res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', ...meta.headers })
+  const events: ChatEvent[] = [
+    { type: 'start', id, model, usage: { inputTokens: 0 } },
+    { type: 'text_delta', index: 0, text },
+    { type: 'block_stop', index: 0 },
+    { type: 'finish', stopReason: 'end', usage: { inputTokens: 0, outputTokens: 0 } },
+  ]
+  for (const ev of events) res.write(writer.write(ev))
+  res.end(writer.end())
+}
+
+export function writeGatewayError(
+  res: ServerResponse,
+  inbound: InboundApi,
+  e: GatewayErrorInfo,
+  headers: Record<string, string> = {},
+): void {
+  sendJson(res, e.status, errorBody(inbound, e), { ...headers, ...errorHeaders(e) })
+}

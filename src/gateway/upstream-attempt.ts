@@ -1,0 +1,149 @@
+/**
+ * One attempt against one provider with one credential: build the upstream body (pass-through
+ * when the client already speaks the provider's API, translated otherwise), attach the
+ * credential the way that API wants it, send, and classify any failure.
+ */
+import { type Classification, classifyFailure } from '../auth/classify.ts'
+import type { Candidate } from '../auth/resolve.ts'
+import { OpenclawError } from '../errors.ts'
+import { ANTHROPIC_VERSION, credentialHeaders, mergeBetaHeader } from '../providers/credential-headers.ts'
+import { chatUrl } from '../providers/endpoints.ts'
+import type { ProviderEndpoint } from '../providers/registry.ts'
+import { INBOUND, UPSTREAM } from '../translate/index.ts'
+import type { ChatRequest } from '../translate/ir.ts'
+import type { InboundApi } from './error-response.ts'
+import type { AttemptOutcome } from './failover.ts'
+import {
+  headerRecord,
+  readBody,
+  sendUpstream,
+  type UpstreamResponse,
+  UpstreamTransportError,
+} from './upstream.ts'
+
+/** Fields a client could use to redirect our credentials elsewhere: never forwarded (E-04). */
+const DANGEROUS_FIELDS = [
+  'api_base',
+  'base_url',
+  'baseURL',
+  'api_key',
+  'apiKey',
+  'extra_headers',
+  'headers',
+  'url',
+  'endpoint',
+]
+
+export interface RequestContext {
+  inbound: InboundApi
+  body: Record<string, unknown>
+  stream: boolean
+  clientHeaders: Record<string, string | undefined>
+  signal: AbortSignal
+  now: () => number
+  /** Parsed once, on the first cross-format attempt. */
+  ir?: ChatRequest
+}
+
+export interface UpstreamSuccess {
+  up: UpstreamResponse
+  endpoint: ProviderEndpoint
+  passthrough: boolean
+  model: string
+}
+
+export function isPassthrough(inbound: InboundApi, api: ProviderEndpoint['api']): boolean {
+  return (
+    (inbound === 'openai' && api === 'openai-completions') ||
+    (inbound === 'anthropic' && api === 'anthropic-messages')
+  )
+}
+
+export function upstreamBody(ctx: RequestContext, endpoint: ProviderEndpoint, model: string): string {
+  if (isPassthrough(ctx.inbound, endpoint.api)) {
+    const clone: Record<string, unknown> = { ...ctx.body, model }
+    for (const f of DANGEROUS_FIELDS) delete clone[f]
+    return JSON.stringify(clone)
+  }
+  ctx.ir ??= INBOUND[ctx.inbound].parseRequest(ctx.body)
+  const rendered = UPSTREAM[endpoint.api].renderRequest({ ...ctx.ir, model, stream: ctx.stream })
+  // OpenAI itself wants max_completion_tokens (reasoning models refuse max_tokens); most
+  // OpenAI-compatible servers (OpenRouter, vLLM, llama.cpp) only know max_tokens.
+  if (
+    endpoint.api === 'openai-completions' &&
+    endpoint.id !== 'openai' &&
+    'max_completion_tokens' in rendered
+  ) {
+    rendered.max_tokens = rendered.max_completion_tokens
+    delete rendered.max_completion_tokens
+  }
+  return JSON.stringify(rendered)
+}
+
+export async function attemptUpstream(
+  ctx: RequestContext,
+  endpoint: ProviderEndpoint,
+  model: string,
+  c: Candidate,
+): Promise<AttemptOutcome<UpstreamSuccess>> {
+  const label = c.kind === 'profile' ? `profile ${c.profileId}` : c.source
+  const secret = c.secret
+  if (secret === undefined) throw new OpenclawError('no_credentials', `No secret available for ${label}.`)
+  const headers: Record<string, string> = {
+    'content-type': 'application/json',
+    accept: ctx.stream ? 'text/event-stream' : 'application/json',
+    ...endpoint.headers,
+    ...credentialHeaders(endpoint.api, c.mode, secret, label),
+  }
+  if (endpoint.api === 'anthropic-messages') {
+    const clientVersion = ctx.inbound === 'anthropic' ? ctx.clientHeaders['anthropic-version'] : undefined
+    headers['anthropic-version'] = clientVersion ?? ANTHROPIC_VERSION
+    const clientBeta = ctx.inbound === 'anthropic' ? ctx.clientHeaders['anthropic-beta'] : undefined
+    const beta = mergeBetaHeader(clientBeta, headers['anthropic-beta'])
+    if (beta) headers['anthropic-beta'] = beta
+  }
+  const body = upstreamBody(ctx, endpoint, model)
+  let up: UpstreamResponse
+  try {
+    up = await sendUpstream({
+      url: chatUrl(endpoint, model, ctx.stream),
+      headers,
+      body,
+      timeoutMs: endpoint.timeoutMs,
+      signal: ctx.signal,
+    })
+  } catch (err) {
+    if (err instanceof UpstreamTransportError) {
+      return {
+        ok: false,
+        classification: classifyFailure({
+          transport: err.transport,
+          message: err.message,
+          provider: endpoint.id,
+        }),
+      }
+    }
+    throw err
+  }
+  if (up.status >= 300 && up.status < 400) {
+    up.body.resume()
+    const cls: Classification = {
+      reason: 'unknown',
+      detail: `HTTP ${up.status}: ${endpoint.id} redirected; redirects are never followed with credentials. Check models.providers.${endpoint.id}.baseUrl.`,
+    }
+    return { ok: false, classification: cls, status: up.status, clientError: true }
+  }
+  if (up.status >= 400 || up.status < 200) {
+    const text = await readBody(up.body, 1024 * 1024).catch(() => '')
+    const cls = classifyFailure({
+      status: up.status,
+      bodyText: text,
+      headers: headerRecord(up.headers),
+      provider: endpoint.id,
+      now: ctx.now(),
+    })
+    const clientError = cls.reason === 'format' || up.status === 413 || up.status === 422
+    return { ok: false, classification: cls, status: up.status, clientError }
+  }
+  return { ok: true, value: { up, endpoint, passthrough: isPassthrough(ctx.inbound, endpoint.api), model } }
+}

@@ -1,0 +1,49 @@
+/**
+ * How each API kind carries each credential type, in one place (DECISIONS section 7):
+ * Anthropic API keys go in `x-api-key`; setup-tokens (`sk-ant-oat01-`) and OAuth access tokens
+ * go as Bearer plus the OAuth beta header. OpenAI-compatible APIs use Bearer. Gemini keys use
+ * `x-goog-api-key` (never `?key=`, which would put the key in URLs and logs).
+ */
+import type { CredentialType } from '../auth/types.ts'
+import type { ProviderApi } from '../config/types.ts'
+import { OpenclawError } from '../errors.ts'
+
+export const ANTHROPIC_VERSION = '2023-06-01'
+export const ANTHROPIC_OAUTH_BETA = 'oauth-2025-04-20'
+
+export function credentialHeaders(
+  api: ProviderApi,
+  mode: CredentialType,
+  secret: string,
+  label: string,
+): Record<string, string> {
+  // Node's HTTP stack would reject or, worse, quote the value in its own error text (E-01).
+  if (/[\u0000-\u001f\u007f]/.test(secret) || secret.trim() !== secret || secret.length === 0) {
+    throw new OpenclawError(
+      'invalid_credential',
+      `Credential for ${label} contains control characters or surrounding whitespace; replace it.`,
+      {
+        httpStatus: 500,
+      },
+    )
+  }
+  switch (api) {
+    case 'anthropic-messages': {
+      const bearer = mode !== 'api_key' || secret.startsWith('sk-ant-oat')
+      return bearer
+        ? { authorization: `Bearer ${secret}`, 'anthropic-beta': ANTHROPIC_OAUTH_BETA }
+        : { 'x-api-key': secret }
+    }
+    case 'google-generative-ai':
+      return mode === 'api_key' ? { 'x-goog-api-key': secret } : { authorization: `Bearer ${secret}` }
+    default:
+      return { authorization: `Bearer ${secret}` }
+  }
+}
+
+/** Merges anthropic-beta values so a client's betas survive next to the OAuth beta. */
+export function mergeBetaHeader(existing: string | undefined, extra: string | undefined): string | undefined {
+  const parts = new Set<string>()
+  for (const v of [existing, extra]) for (const p of (v ?? '').split(',')) if (p.trim()) parts.add(p.trim())
+  return parts.size ? [...parts].join(',') : undefined
+}

@@ -1,0 +1,66 @@
+/**
+ * Provider endpoints: built-in defaults plus `models.providers.<id>` from config. A provider's
+ * configured origin is the only place its credentials are ever sent.
+ */
+import { normalizeProviderId } from '../auth/profile-id.ts'
+import { lookupProviderKey } from '../auth/resolve.ts'
+import type { OpenclawConfig, ProviderApi } from '../config/types.ts'
+
+export interface ProviderEndpoint {
+  id: string
+  api: ProviderApi
+  /** Base URL without trailing slash, e.g. https://api.anthropic.com */
+  baseUrl: string
+  /** scheme://host:port the credential is bound to. */
+  origin: string
+  /** Static extra headers from config (already resolved strings). */
+  headers: Record<string, string>
+  timeoutMs: number
+  models: string[]
+  builtin: boolean
+}
+
+export const BUILTIN_PROVIDERS: Readonly<
+  Record<string, { api: ProviderApi; baseUrl: string; models: string[] }>
+> = {
+  anthropic: { api: 'anthropic-messages', baseUrl: 'https://api.anthropic.com', models: [] },
+  openai: { api: 'openai-completions', baseUrl: 'https://api.openai.com/v1', models: [] },
+  openrouter: { api: 'openai-completions', baseUrl: 'https://openrouter.ai/api/v1', models: [] },
+  google: {
+    api: 'google-generative-ai',
+    baseUrl: 'https://generativelanguage.googleapis.com/v1beta',
+    models: [],
+  },
+}
+
+export const DEFAULT_TIMEOUT_MS = 120_000
+
+/** Resolves the endpoint of a provider, or undefined when it is neither built in nor configured. */
+export function resolveProviderEndpoint(
+  providerId: string,
+  config: OpenclawConfig,
+  resolveHeader: (value: unknown) => string | undefined = (v) => (typeof v === 'string' ? v : undefined),
+): ProviderEndpoint | undefined {
+  const id = normalizeProviderId(providerId)
+  const builtin = BUILTIN_PROVIDERS[id]
+  const cfg = lookupProviderKey(config.models?.providers, id)
+  if (!builtin && !cfg) return undefined
+  const baseUrl = (cfg?.baseUrl ?? builtin?.baseUrl ?? '').replace(/\/+$/, '')
+  if (!baseUrl) return undefined
+  const api = cfg?.api ?? builtin?.api ?? 'openai-completions'
+  const headers: Record<string, string> = {}
+  for (const [name, value] of Object.entries(cfg?.headers ?? {})) {
+    const resolved = resolveHeader(value)
+    if (resolved !== undefined) headers[name.toLowerCase()] = resolved
+  }
+  return {
+    id,
+    api,
+    baseUrl,
+    origin: new URL(baseUrl).origin,
+    headers,
+    timeoutMs: cfg?.timeoutSeconds ? cfg.timeoutSeconds * 1000 : DEFAULT_TIMEOUT_MS,
+    models: (cfg?.models ?? []).map((m) => m.id),
+    builtin: builtin !== undefined,
+  }
+}

@@ -1,0 +1,51 @@
+/**
+ * Merges an agent's own store snapshot with its read-through parent's into the AuthView the
+ * resolution code reads. Own rows win on id clashes; state comes from the owning store.
+ */
+import type { AuthView } from '../auth/resolve.ts'
+import type { ProfileState, StoredProfile } from '../auth/types.ts'
+import type { OpenclawConfig } from '../config/types.ts'
+import type { StoreSnapshot } from '../store/credential-store.ts'
+
+export interface ViewInputs {
+  agentId: string
+  storePath: string
+  own: StoreSnapshot
+  parent?: { agentId: string; snapshot: StoreSnapshot }
+  config: OpenclawConfig
+  env: Readonly<Record<string, string | undefined>>
+  refState?: AuthView['refState']
+  refValue?: AuthView['refValue']
+}
+
+export function buildAuthView(input: ViewInputs): AuthView {
+  const owners = new Map<string, string>()
+  const profiles: StoredProfile[] = []
+  const states = new Map<string, ProfileState>()
+  const add = (agentId: string, snap: StoreSnapshot) => {
+    for (const p of snap.profiles) {
+      if (owners.has(p.id)) continue
+      profiles.push(p)
+      owners.set(p.id, agentId)
+      const st = snap.states.get(p.id)
+      if (st) states.set(p.id, st)
+    }
+  }
+  add(input.agentId, input.own)
+  if (input.parent) add(input.parent.agentId, input.parent.snapshot)
+  profiles.sort(
+    (a, b) => a.credential.provider.localeCompare(b.credential.provider) || a.id.localeCompare(b.id),
+  )
+  return {
+    agentId: input.agentId,
+    storePath: input.storePath,
+    profiles,
+    owners,
+    states,
+    orderOverrides: input.own.orderOverrides,
+    config: input.config,
+    env: input.env,
+    ...(input.refState ? { refState: input.refState } : {}),
+    ...(input.refValue ? { refValue: input.refValue } : {}),
+  }
+}
