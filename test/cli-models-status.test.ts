@@ -146,6 +146,7 @@ describe('openclaw models status --check (exit codes 0 / 1 / 2)', () => {
 })
 
 describe('environment layers seen by models status', () => {
+  // biome-ignore lint/suspicious/noTemplateCurlyInString: the test is about literal ${VAR} in config
   it('uses <state>/.env keys, ignores provider keys in the workspace .env, and substitutes ${VAR} from <state>/.env', async () => {
     const t = makeTempHome()
     const stateKey = canary('sk-ant-api03-')
@@ -163,6 +164,7 @@ describe('environment layers seen by models status', () => {
     t.writeConfig({
       models: {
         providers: {
+          // biome-ignore lint/suspicious/noTemplateCurlyInString: config substitution syntax
           custom: { baseUrl: 'http://127.0.0.1:9/v1', api: 'openai-completions', apiKey: '${CUSTOM_KEY}' },
         },
       },

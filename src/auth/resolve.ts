@@ -93,7 +93,10 @@ export function resolveProviderAuth(view: AuthView, req: ResolveRequest): Resolv
     }
   })
   const disabledByEmptyOrder = order.explicit && order.source === 'config-order' && configOrder?.length === 0
-  if (candidates.length === 0 && !disabledByEmptyOrder) {
+  // A configured SecretRef that fails is an outage to report, never a reason to quietly send
+  // some other credential (auth-spec 2.7: no fallback to env or config keys).
+  const blockedByRef = order.excluded.some((e) => e.reason === 'unresolved_ref')
+  if (candidates.length === 0 && !disabledByEmptyOrder && !blockedByRef) {
     collectEnvApiKeys(provider, view.env).forEach((k, index) => {
       candidates.push({
         kind: 'env',

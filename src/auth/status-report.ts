@@ -3,6 +3,8 @@
  * built on resolveProviderAuth so status tells exactly what the runtime would do. No secret
  * leaves this module unmasked.
  */
+import { formatRef } from '../secrets/ref.ts'
+import type { RefErrorLookup } from '../secrets/snapshot.ts'
 import { maskSecret } from '../util/mask.ts'
 import { activeWindows } from './cooldown.ts'
 import { evaluateEligibility } from './eligibility.ts'
@@ -109,7 +111,7 @@ export function buildStatusReport(view: AuthView, now: number): StatusReport {
     for (const p of own) {
       const row = healthRow(view, p, now, !excludedByOrder.has(p.id))
       if (row.type !== 'api_key' || row.reason !== 'ok') healthRows.push(row)
-      if (row.effective) problems.push(...problemsFor(row))
+      if (row.effective) problems.push(...problemsFor(row, refDetail(view, p)))
     }
     const envKeys = resolved.candidates.filter((c) => c.kind === 'env')
     const cfgKey = lookupProviderKey(cfg.models?.providers, provider)?.apiKey
@@ -210,14 +212,30 @@ function healthRow(view: AuthView, p: StoredProfile, now: number, effective: boo
   }
 }
 
-function problemsFor(row: CredentialHealthRow): CheckProblem[] {
+/** `keyRef file:local:/x could not be resolved: <why>` for an unresolved ref (coordinates, never the value). */
+function refDetail(view: AuthView & RefErrorLookup, p: StoredProfile): string | undefined {
+  const c = p.credential
+  const ref = c.type === 'api_key' ? c.keyRef : c.type === 'token' ? c.tokenRef : undefined
+  const field = c.type === 'api_key' ? 'keyRef' : 'tokenRef'
+  if (!ref || view.refState?.(ref) !== 'unresolved') return undefined
+  const why = view.refError?.(ref)
+  return `${field} ${formatRef(ref)} could not be resolved${why ? `: ${why}` : ''}`
+}
+
+function problemsFor(row: CredentialHealthRow, refIssue?: string): CheckProblem[] {
   const base = { provider: row.provider, profileId: row.profileId }
   const fix = `openclaw models auth paste-${row.type === 'api_key' ? 'api-key' : 'token'} --provider ${row.provider} --profile-id ${row.profileId}`
-  if (
-    row.reason === 'unresolved_ref' ||
-    row.reason === 'missing_credential' ||
-    row.reason === 'invalid_expires'
-  ) {
+  if (row.reason === 'unresolved_ref') {
+    return [
+      {
+        ...base,
+        level: 'error',
+        message: `${row.profileId}: credential missing (unresolved_ref): ${refIssue ?? 'its SecretRef could not be resolved'}`,
+        fix: 'fix the secret provider or the ref, then check with: openclaw secrets audit',
+      },
+    ]
+  }
+  if (row.reason === 'missing_credential' || row.reason === 'invalid_expires') {
     return [{ ...base, level: 'error', message: `${row.profileId}: credential missing (${row.reason})`, fix }]
   }
   if (row.reason === 'ineligible_profile') {

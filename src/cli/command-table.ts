@@ -32,6 +32,11 @@ const agent: OptionDef = {
 const json: OptionDef = { type: 'boolean', description: 'Machine-readable JSON on stdout' }
 const plain: OptionDef = { type: 'boolean', description: 'Plain output (ids only where it applies)' }
 const provider: OptionDef = { type: 'string', valueName: 'id', description: 'Provider id, e.g. anthropic' }
+const ref: OptionDef = {
+  type: 'string',
+  valueName: 'source:provider:id',
+  description: 'Store a SecretRef instead of reading a secret (e.g. file:local:/anthropic/prod, env::MY_KEY)',
+}
 const profileId: OptionDef = {
   type: 'string',
   valueName: 'id',
@@ -66,17 +71,22 @@ export const COMMANDS: readonly CommandDef[] = [
         valueName: 'duration',
         description: 'Token lifetime, e.g. 365d, 12h, 30m (stored as an absolute expiry)',
       },
+      ref,
     },
     examples: [
       'printf \'%s\\n\' "$TOKEN" | openclaw models auth paste-token --provider anthropic --expires-in 365d',
+      'openclaw models auth paste-token --provider anthropic --profile-id anthropic:sub --ref exec:vault:claude/token',
     ],
     load: () => import('./commands/auth-paste.ts'),
   },
   {
     path: ['models', 'auth', 'paste-api-key'],
     summary: 'Store an API key read from stdin or a hidden prompt',
-    options: { agent, provider, 'profile-id': profileId },
-    examples: ['printf \'%s\\n\' "$KEY" | openclaw models auth paste-api-key --provider openai'],
+    options: { agent, provider, 'profile-id': profileId, ref },
+    examples: [
+      'printf \'%s\\n\' "$KEY" | openclaw models auth paste-api-key --provider openai',
+      'openclaw models auth paste-api-key --provider anthropic --profile-id anthropic:prod --ref file:local:/anthropic/prod',
+    ],
     load: () => import('./commands/auth-paste.ts'),
   },
   {
@@ -124,6 +134,23 @@ export const COMMANDS: readonly CommandDef[] = [
     maxArgs: 1,
     options: { agent, json },
     load: () => import('./commands/auth-clear-cooldown.ts'),
+  },
+  {
+    path: ['secrets', 'audit'],
+    summary: 'Find plaintext credentials, shadowed refs and unresolved SecretRefs (never prints values)',
+    options: {
+      json,
+      check: { type: 'boolean', description: 'Exit 0 clean, 1 findings, 2 unresolved refs (for CI/cron)' },
+      'allow-exec': { type: 'boolean', description: 'Also run exec providers to check their refs' },
+    },
+    examples: ['openclaw secrets audit', 'openclaw secrets audit --check --allow-exec'],
+    load: () => import('./commands/secrets-audit.ts'),
+  },
+  {
+    path: ['secrets', 'reload'],
+    summary: 'Re-resolve every SecretRef now and report each one ok or failed',
+    options: { json },
+    load: () => import('./commands/secrets-reload.ts'),
   },
   {
     path: ['gateway'],

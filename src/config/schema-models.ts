@@ -4,10 +4,12 @@
  * warning instead of failing start-up, so configs written for newer adapters keep working.
  */
 import type { SecretRef } from '../auth/types.ts'
+import { ALIAS_RE, refIdViolation } from '../secrets/ref.ts'
 import {
   anyObject,
   boolean,
   describe,
+  INVALID,
   isPlainObject,
   joinPath,
   number,
@@ -32,7 +34,9 @@ export const PROVIDER_APIS: readonly ProviderApi[] = [
 ]
 export const PROVIDER_ID_RE = /^[a-z0-9][a-z0-9._-]{0,63}$/
 const PROVIDER_RULE = 'a provider id matching ^[a-z0-9][a-z0-9._-]{0,63}$'
-export const ALIAS_RE = /^[a-z][a-z0-9_-]{0,63}$/
+
+export { ALIAS_RE }
+
 const HEADER_NAME_RE = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/
 export const providerKey = (k: string) => (PROVIDER_ID_RE.test(k) ? undefined : `expected ${PROVIDER_RULE}`)
 
@@ -67,7 +71,17 @@ export const secretRefSchema: Schema<SecretRef> = object<SecretRef>(
     provider: alias,
     id: nonEmpty,
   },
-  { unknownKeys: 'error', expected: 'a SecretRef {source, provider, id}' },
+  {
+    unknownKeys: 'error',
+    expected: 'a SecretRef {source, provider, id}',
+    refine(value, path, ctx) {
+      // The id grammar depends on the source; the message quotes the rule, never the id (A-06).
+      const bad = refIdViolation(value.source, value.id)
+      if (bad === undefined) return value
+      ctx.errors.push({ path: joinPath(path, 'id'), message: bad })
+      return INVALID
+    },
+  },
 )
 
 export const secretInput: Schema<SecretInput> = union<SecretInput>(

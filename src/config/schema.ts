@@ -21,8 +21,6 @@ import {
 } from './schema-dsl.ts'
 import { array, object, record, union } from './schema-dsl-containers.ts'
 import {
-  ALIAS_RE,
-  alias,
   modelsSchema,
   nonEmpty,
   PROVIDER_ID_RE,
@@ -32,13 +30,13 @@ import {
   secretInput,
   text,
 } from './schema-models.ts'
+import { secretsSchema } from './schema-secrets.ts'
 import type {
   AgentEntry,
   AuthProfileConfig,
   GatewayAuthConfig,
   ModelSelection,
   OpenclawConfig,
-  SecretProviderConfig,
 } from './types.ts'
 
 export { PROVIDER_APIS, secretRefSchema } from './schema-models.ts'
@@ -165,22 +163,6 @@ const env = object<NonNullable<OpenclawConfig['env']>>({
   shellEnv: optional(object({ enabled: optional(boolean()), timeoutMs: optional(positiveInt) })),
 })
 
-const secrets = object<NonNullable<OpenclawConfig['secrets']>>({
-  // Provider settings beyond `source` are validated by the SecretRef resolver, not here.
-  providers: optional(
-    record(
-      object<SecretProviderConfig>(
-        { source: string({ enum: ['env', 'file', 'exec'] as const }) },
-        { unknownKeys: 'allow' },
-      ),
-      {
-        key: (k) => (ALIAS_RE.test(k) ? undefined : 'expected an alias matching ^[a-z][a-z0-9_-]{0,63}$'),
-      },
-    ),
-  ),
-  defaults: optional(object({ env: optional(alias), file: optional(alias), exec: optional(alias) })),
-})
-
 const gatewayAuth = object<GatewayAuthConfig>({
   mode: optional(string({ enum: ['none', 'token', 'password', 'trusted-proxy'] as const })),
   token: optional(secretInput),
@@ -221,7 +203,7 @@ export const configSchema: Schema<OpenclawConfig> = object<OpenclawConfig>(
     auth: optional(auth),
     models: optional(modelsSchema),
     env: optional(env),
-    secrets: optional(secrets),
+    secrets: optional(secretsSchema),
     gateway: optional(gateway),
   },
   { expected: 'a JSON object' },

@@ -45,10 +45,40 @@ export interface AuthProfileConfig {
   email?: string
 }
 
-export interface SecretProviderConfig {
-  source: 'env' | 'file' | 'exec'
-  [key: string]: unknown
+/** `secrets.providers.<alias>` with `source: "env"`: reads the (layered) environment. */
+export interface EnvSecretProviderConfig {
+  source: 'env'
+  /** Exact variable names this alias may read; absent means any. */
+  allowlist?: string[]
 }
+
+/** `source: "file"`: one JSON document (pointer ids) or one raw value (`singleValue`, id `value`). */
+export interface FileSecretProviderConfig {
+  source: 'file'
+  path: string
+  mode?: 'json' | 'singleValue'
+  timeoutMs?: number
+  maxBytes?: number
+}
+
+/** `source: "exec"`: a program spoken to over stdin/stdout JSON (docs/secrets.md). */
+export interface ExecSecretProviderConfig {
+  source: 'exec'
+  command: string
+  args?: string[]
+  /** Names copied from our environment into the child's otherwise empty one. */
+  passEnv?: string[]
+  env?: Record<string, string>
+  trustedDirs?: string[]
+  timeoutMs?: number
+  noOutputTimeoutMs?: number
+  maxOutputBytes?: number
+}
+
+export type SecretProviderConfig =
+  | EnvSecretProviderConfig
+  | FileSecretProviderConfig
+  | ExecSecretProviderConfig
 
 export interface GatewayAuthConfig {
   mode?: 'none' | 'token' | 'password' | 'trusted-proxy'

@@ -18,6 +18,9 @@ import {
 } from '../config/paths.ts'
 import { envKeyVarNames } from '../env/env-keys.ts'
 import { type LoadedEnv, loadLayeredEnv } from '../env/load-env.ts'
+import { configRefs, describeUse, profileRefs, type RefEntry } from '../secrets/collect-refs.ts'
+import { formatRef } from '../secrets/ref.ts'
+import { type RefErrorLookup, type SecretsSnapshot, viewHooks } from '../secrets/snapshot.ts'
 import { CredentialStore } from '../store/credential-store.ts'
 
 export interface RuntimeOptions {
@@ -34,6 +37,8 @@ export class AgentRuntime {
   readonly env: LoadedEnv
   readonly defaultAgentId: string
   private readonly opened = new Map<string, CredentialStore>()
+  private secrets: SecretsSnapshot | undefined
+  private refUses: RefEntry[] = []
 
   private constructor(paths: AgentPaths, loaded: LoadedConfig, env: LoadedEnv, defaultAgentId: string) {
     this.paths = paths
@@ -80,7 +85,50 @@ export class AgentRuntime {
     const lines = this.loaded.warnings.map((w) => `warning: ${w}`)
     for (const i of this.env.ignored) lines.push(`warning: ignored ${i.name} from ${i.file}: ${i.reason}`)
     if (this.env.shellError) lines.push(`warning: login shell env import failed: ${this.env.shellError}`)
+    for (const { ref, use } of this.refUses) {
+      if (use.kind === 'profile' && this.config.auth?.profiles?.[use.profileId]?.mode === 'oauth') {
+        lines.push(
+          `error: ${use.profileId} is an oauth profile (auth.profiles.${use.profileId}.mode) but stores a ${use.field}; OAuth profiles cannot use SecretRefs`,
+        )
+        continue
+      }
+      const failed = this.secrets?.error(ref)
+      if (failed) {
+        lines.push(
+          `warning: secret ref ${formatRef(ref)} used by ${describeUse(use)} is unresolved: ${failed.message}`,
+        )
+      }
+    }
     return lines
+  }
+
+  /**
+   * Activation (auth-spec 2.7): resolves every SecretRef this agent's view uses (its profiles,
+   * read-through profiles, and provider apiKey/headers in config) into a snapshot that view()
+   * then reports from. The secrets module loads only when a ref exists, and exec providers run
+   * only when a ref names one. Call again to re-resolve (a file may have been replaced).
+   */
+  async activateSecrets(): Promise<SecretsSnapshot | undefined> {
+    const base = this.view()
+    const entries: RefEntry[] = []
+    for (const p of base.profiles) entries.push(...profileRefs([p], base.owners.get(p.id) ?? base.agentId))
+    entries.push(...configRefs(this.config))
+    this.refUses = entries
+    // A ref on an oauth-mode profile is never resolved (OAuth policy); eligibility reports
+    // ineligible_profile and diagnostics() names the profile.
+    const toResolve = entries.filter(
+      (e) => e.use.kind !== 'profile' || this.config.auth?.profiles?.[e.use.profileId]?.mode !== 'oauth',
+    )
+    if (toResolve.length === 0) {
+      this.secrets = undefined
+      return undefined
+    }
+    const { resolveSecretRefs } = await import('../secrets/resolver.ts')
+    this.secrets = await resolveSecretRefs(
+      toResolve.map((e) => e.ref),
+      { config: this.config, env: this.env.values },
+    )
+    return this.secrets
   }
 
   /** Read-through parent: the default agent's store, when this agent is not the default. */
@@ -123,7 +171,7 @@ export class AgentRuntime {
     return undefined
   }
 
-  view(): AuthView {
+  view(): AuthView & RefErrorLookup {
     const own = this.store().snapshot()
     const owners = new Map<string, string>()
     const profiles: StoredProfile[] = []
@@ -157,6 +205,7 @@ export class AgentRuntime {
       orderOverrides: own.orderOverrides,
       config: this.config,
       env: this.env.values,
+      ...(this.secrets ? viewHooks(this.secrets) : {}),
     }
   }
 

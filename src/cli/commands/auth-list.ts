@@ -28,6 +28,7 @@ export interface ListRow {
 export async function run(ctx: CommandContext): Promise<number> {
   const runtime = AgentRuntime.open({ env: ctx.env, cwd: ctx.cwd, agentFlag: stringOpt(ctx.parsed, 'agent') })
   try {
+    await runtime.activateSecrets()
     for (const line of runtime.diagnostics()) err(ctx, line)
     const view = runtime.view()
     const filter = stringOpt(ctx.parsed, 'provider')

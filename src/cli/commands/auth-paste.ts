@@ -1,17 +1,20 @@
 /**
- * `openclaw models auth paste-token|paste-api-key --provider <p> [--profile-id <id>] [--expires-in <d>]`.
- * Writes the credential to the agent's SQLite store and records `auth.profiles.<id> =
- * { provider, mode }` in openclaw.json (no secret ever goes into the config file).
+ * `openclaw models auth paste-token|paste-api-key --provider <p> [--profile-id <id>] [--expires-in <d>]
+ * [--ref <source>:<provider>:<id>]`. Writes the credential to the agent's SQLite store and
+ * records `auth.profiles.<id> = { provider, mode }` in openclaw.json (no secret ever goes into
+ * the config file). With `--ref` no secret is read at all: the profile stores a keyRef/tokenRef,
+ * which must resolve now so a typo fails here rather than at request time.
  */
 import { parseDuration } from '../../auth/duration.ts'
 import { formatRemaining } from '../../auth/health.ts'
 import { normalizeProviderId, parseProfileId, validateProviderId } from '../../auth/profile-id.ts'
 import { lookupProviderKey } from '../../auth/resolve.ts'
 import { normalizeSecretInput } from '../../auth/secret-input.ts'
-import type { Credential } from '../../auth/types.ts'
+import type { Credential, SecretRef } from '../../auth/types.ts'
 import { updateConfig } from '../../config/write.ts'
 import { EXIT, OpenclawError } from '../../errors.ts'
 import { AgentRuntime } from '../../runtime/agent-runtime.ts'
+import { formatRef, parseRefSpec } from '../../secrets/ref.ts'
 import { type CommandContext, err, out } from '../context.ts'
 import { stringOpt } from '../parse-args.ts'
 import { readSecret } from '../read-secret.ts'
@@ -46,16 +49,30 @@ export async function run(ctx: CommandContext): Promise<number> {
     for (const line of runtime.diagnostics()) err(ctx, line)
     const store = runtime.writableStore()
     const label = `profile ${profileId}`
-    const secret = normalizeSecretInput(
-      await readSecret(ctx, `Paste the ${kind === 'token' ? 'token' : 'API key'} for ${profileId}: `),
-      label,
-    )
-    checkShape(provider, kind, secret, profileId)
+    const refSpec = stringOpt(ctx.parsed, 'ref')
     const now = ctx.clock()
-    const credential: Credential =
-      kind === 'token'
-        ? { type: 'token', provider, token: secret, ...(ttlMs !== undefined ? { expires: now + ttlMs } : {}) }
-        : { type: 'api_key', provider, key: secret }
+    const expiry = ttlMs !== undefined ? { expires: now + ttlMs } : {}
+    let credential: Credential
+    let refNote = ''
+    if (refSpec !== undefined) {
+      // A ref-backed profile reads no secret here: it stores coordinates and checks they resolve.
+      const ref = await checkedRef(runtime, refSpec, profileId, kind, provider)
+      credential =
+        kind === 'token'
+          ? { type: 'token', provider, tokenRef: ref, ...expiry }
+          : { type: 'api_key', provider, keyRef: ref }
+      refNote = `, ${kind === 'token' ? 'tokenRef' : 'keyRef'} ${formatRef(ref)}`
+    } else {
+      const secret = normalizeSecretInput(
+        await readSecret(ctx, `Paste the ${kind === 'token' ? 'token' : 'API key'} for ${profileId}: `),
+        label,
+      )
+      checkShape(provider, kind, secret, profileId)
+      credential =
+        kind === 'token'
+          ? { type: 'token', provider, token: secret, ...expiry }
+          : { type: 'api_key', provider, key: secret }
+    }
 
     updateConfig(runtime.paths.configPath, ctx.env, (raw) => {
       const auth = objectAt(raw, 'auth')
@@ -67,12 +84,50 @@ export async function run(ctx: CommandContext): Promise<number> {
     store.upsertProfile(profileId, credential)
 
     const detail = ttlMs !== undefined ? `, expires in ${formatRemaining(ttlMs)}` : ''
-    out(ctx, `Saved ${profileId} (${kind}${detail}) to ${store.path}`)
+    out(ctx, `Saved ${profileId} (${kind}${refNote}${detail}) to ${store.path}`)
     warnIfExcluded(ctx, runtime, provider, profileId)
     return EXIT.ok
   } finally {
     runtime.close()
   }
+}
+
+/** Parses `--ref`, enforces the OAuth policy and resolves the ref once, so a typo fails now. */
+async function checkedRef(
+  runtime: AgentRuntime,
+  spec: string,
+  profileId: string,
+  kind: 'token' | 'api_key',
+  provider: string,
+): Promise<SecretRef> {
+  const parsed = parseRefSpec(spec, runtime.config.secrets?.defaults)
+  if (typeof parsed === 'string') {
+    throw new OpenclawError('secret_ref_invalid', `Invalid --ref for ${profileId}: ${parsed}.`, {
+      hint: 'Form: --ref <source>:<provider>:<id>, e.g. --ref file:local:/anthropic/prod (see docs/secrets.md)',
+    })
+  }
+  const configured = runtime.config.auth?.profiles?.[profileId]?.mode
+  const stored = runtime.store().getProfile(profileId)?.credential.type
+  if (configured === 'oauth' || stored === 'oauth') {
+    throw new OpenclawError(
+      'secret_ref_invalid',
+      `Auth profile "${profileId}" is an OAuth profile; OAuth profiles cannot use SecretRefs.`,
+      { hint: 'Use another --profile-id, or log in again to refresh the OAuth tokens.' },
+    )
+  }
+  const { resolveSecretRefs } = await import('../../secrets/resolver.ts')
+  const snapshot = await resolveSecretRefs([parsed], { config: runtime.config, env: runtime.env.values })
+  const r = snapshot.result(parsed)
+  if (!r?.ok) {
+    const field = kind === 'token' ? 'tokenRef' : 'keyRef'
+    throw new OpenclawError(
+      r?.code ?? 'secret_ref_unresolved',
+      `Not saved: ${field} ${formatRef(parsed)} for ${profileId} could not be resolved: ${r?.message ?? 'no answer'}.`,
+      { hint: 'Fix the secret provider in openclaw.json (secrets.providers) or the ref, then retry.' },
+    )
+  }
+  checkShape(provider, kind, r.value, profileId)
+  return parsed
 }
 
 function objectAt(parent: Record<string, unknown>, key: string): Record<string, unknown> {

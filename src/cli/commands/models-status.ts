@@ -17,6 +17,7 @@ export async function run(ctx: CommandContext): Promise<number> {
   if (json && plain) throw new OpenclawError('usage', '--json and --plain cannot be combined.')
   const runtime = AgentRuntime.open({ env: ctx.env, cwd: ctx.cwd, agentFlag: stringOpt(ctx.parsed, 'agent') })
   try {
+    await runtime.activateSecrets()
     for (const line of runtime.diagnostics()) err(ctx, line)
     const now = ctx.clock()
     const report = buildStatusReport(runtime.view(), now)
