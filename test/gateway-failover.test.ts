@@ -115,6 +115,7 @@ describe('stored profiles with model-scoped cooldowns', () => {
     ])
 
     const status = await runCli(['models', 'status', '--json'], { env: gw.env, cwd: gw.home.home })
+    expect(status.stderr).toBe('')
     const report = JSON.parse(status.stdout)
     expect(report.auth.unusableProfiles).toEqual([
       expect.objectContaining({
@@ -248,6 +249,6 @@ describe('auto pins', () => {
       cwd: gw.home.home,
     })
     expect(set.code, set.stderr).toBe(0)
-    await waitFor(async () => (await ask()) === other, 5000, 'the session to follow the new order')
+    await waitFor(async () => (await ask()) === other, 5000, `the session to follow the new order: ${gw!.logs.filter((l) => l.includes('info')).slice(-8).join(' // ')}`)
   })
 })

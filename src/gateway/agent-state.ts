@@ -34,7 +34,7 @@ export class AgentState {
     this.agentId = agentId
     this.store = store
     this.parent = parent
-    this.seenVersion = store.dataVersion()
+    this.seenVersion = store.revision()
   }
 
   view(ctx: ViewContext): AuthView {
@@ -70,7 +70,7 @@ export class AgentState {
 
   /** True when another process committed to this store (or the parent's) since we last looked. */
   pollExternalChange(): boolean {
-    const v = this.store.dataVersion()
+    const v = this.store.revision()
     const changed = v !== this.seenVersion
     this.seenVersion = v
     const parentChanged = this.parent ? this.parent.pollExternalChange() : false
@@ -87,7 +87,8 @@ export class AgentState {
     return this.parent?.store.getProfile(profileId) ? this.parent : undefined
   }
 
-  /** Failure path: written at once (other processes must see the cooldown too). */
+  /** Failure path: written at once (other processes must see the cooldown too). The view is
+   * rebuilt on next use, so the revision this write produced needs no separate tracking. */
   recordFailure(
     profileId: string,
     f: { reason: FailureClass; model?: string; now: number; retryAfterMs?: number },
@@ -150,8 +151,8 @@ export class AgentState {
         else this.store.deleteSession(key)
       }
     })
-    // Our own commits do not move our data_version; keep the cached view (it already has them).
-    this.seenVersion = this.store.dataVersion()
+    // Our own flush moved the revision; the cached view already has these rows.
+    this.seenVersion = this.store.revision()
     return used.length + sessions.length
   }
 }

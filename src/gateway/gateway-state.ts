@@ -4,11 +4,12 @@
  * keys (they have no store row), and the timers that flush bookkeeping and notice changes made
  * by other processes such as `openclaw models auth clear-cooldown`.
  */
+import { EventEmitter } from 'node:events'
 import fs from 'node:fs'
 import path from 'node:path'
 import { validateAgentId } from '../auth/profile-id.ts'
 import type { AuthView } from '../auth/resolve.ts'
-import type { ProfileState } from '../auth/types.ts'
+import type { ProfileState, SecretRef } from '../auth/types.ts'
 import { emptyProfileState } from '../auth/types.ts'
 import { loadConfig } from '../config/load.ts'
 import {
@@ -21,8 +22,17 @@ import {
 import type { OpenclawConfig } from '../config/types.ts'
 import { envKeyVarNames } from '../env/env-keys.ts'
 import { loadLayeredEnv } from '../env/load-env.ts'
+import { configRefs, profileRefs } from '../secrets/collect-refs.ts'
 import { CredentialStore } from '../store/credential-store.ts'
 import { AgentState, type ViewContext } from './agent-state.ts'
+
+function refKey(r: SecretRef): string {
+  return `${r.source}:${r.provider}:${r.id}`
+}
+
+function pick<K extends string>(key: K, value: string | undefined): Partial<Record<K, string>> {
+  return value === undefined ? {} : ({ [key]: value } as Record<K, string>)
+}
 
 export type Logger = (level: 'info' | 'warn' | 'error', message: string) => void
 
@@ -36,7 +46,17 @@ export interface GatewayStateOptions {
   flushMs?: number
 }
 
-export class GatewayState {
+export interface GatewaySecrets {
+  token?: string
+  password?: string
+  /** Config refs that failed (path + ref coordinates + reason, never values). */
+  errors: Array<{ path: string; ref: string; message: string }>
+}
+
+/**
+ * Emits 'reloaded' after config/env/secrets were re-read (the server rebuilds client auth).
+ */
+export class GatewayState extends EventEmitter {
   readonly stateDir: string
   readonly configPath: string
   readonly clock: () => number
@@ -51,7 +71,13 @@ export class GatewayState {
   /** Rows written by flushes since start (the bench reports it). */
   flushedRows = 0
 
+  /** Gateway client-auth secrets as resolved at the last activation. */
+  gatewaySecrets: GatewaySecrets = { errors: [] }
+  private activation: Promise<void> | undefined
+  private knownRefs = new Set<string>()
+
   private constructor(opts: GatewayStateOptions) {
+    super()
     this.opts = opts
     this.log = opts.log ?? (() => {})
     this.clock = opts.clock ?? Date.now
@@ -159,6 +185,90 @@ export class GatewayState {
     this.invalidateAll()
   }
 
+  /**
+   * Resolves every SecretRef in use (config: provider keys and headers, gateway.auth; stored
+   * profiles of the default agent and every open agent) into one snapshot, at start, on
+   * reload and when a store gains a ref we have not resolved. Request paths read the snapshot.
+   */
+  activateSecrets(): Promise<void> {
+    this.activation ??= this.runActivation().finally(() => {
+      this.activation = undefined
+    })
+    return this.activation
+  }
+
+  private async runActivation(): Promise<void> {
+    const entries = [...configRefs(this.config, { gateway: true }), ...this.profileRefEntries()]
+    this.knownRefs = new Set(entries.map((e) => refKey(e.ref)))
+    const cfgAuth = (this.config.gateway?.auth ?? {}) as Record<string, unknown>
+    const literal = (v: unknown) => (typeof v === 'string' && v.length > 0 ? v : undefined)
+    if (entries.length === 0) {
+      this.gatewaySecrets = {
+        ...pick('token', literal(cfgAuth.token) ?? literal(this.env.OPENCLAW_GATEWAY_TOKEN)),
+        ...pick('password', literal(cfgAuth.password) ?? literal(this.env.OPENCLAW_GATEWAY_PASSWORD)),
+        errors: [],
+      }
+      return
+    }
+    const { viewHooks } = await import('../secrets/snapshot.ts')
+    const { resolveSecretRefs } = await import('../secrets/resolver.ts')
+    const { formatRef } = await import('../secrets/ref.ts')
+    // One pass, one spawn per exec provider, for config and profile refs alike.
+    const snapshot = await resolveSecretRefs(
+      entries.map((e) => e.ref),
+      { config: this.config, env: this.env },
+    )
+    const errors: GatewaySecrets['errors'] = []
+    // An explicit but unresolved ref fails closed: no fallback to the env variable.
+    const fromConfig = (key: 'token' | 'password') => {
+      const path = `gateway.auth.${key}`
+      const entry = entries.find((e) => e.use.kind === 'config' && e.use.path === path)
+      if (entry) {
+        const r = snapshot.result(entry.ref)
+        if (r?.ok) return r.value
+        errors.push({ path, ref: formatRef(entry.ref), message: r?.message ?? 'not resolved' })
+        return undefined
+      }
+      return (
+        literal(cfgAuth[key]) ??
+        literal(this.env[key === 'token' ? 'OPENCLAW_GATEWAY_TOKEN' : 'OPENCLAW_GATEWAY_PASSWORD'])
+      )
+    }
+    this.gatewaySecrets = {
+      ...pick('token', fromConfig('token')),
+      ...pick('password', fromConfig('password')),
+      errors,
+    }
+    for (const e of this.gatewaySecrets.errors)
+      this.log('error', `secret ref ${e.ref} at ${e.path} did not resolve: ${e.message}`)
+    this.setSecrets(viewHooks(snapshot))
+  }
+
+  private profileRefEntries() {
+    const ids = new Set([this.defaultAgent, ...this.agents.keys()])
+    return [...ids].flatMap((id) => {
+      const v = this.agent(id).view(this.ctx)
+      return profileRefs(v.profiles, id)
+    })
+  }
+
+  /** True when some visible profile uses a ref the snapshot has never seen. */
+  hasUnresolvedNewRefs(): boolean {
+    return this.profileRefEntries().some((e) => !this.knownRefs.has(refKey(e.ref)))
+  }
+
+  /** Config/env/secrets re-read; emits 'reloaded' when the new config took effect. */
+  async reloadAll(): Promise<boolean> {
+    const ok = this.reload()
+    if (ok) {
+      await this.activateSecrets().catch((err: unknown) =>
+        this.log('error', `secret activation failed: ${(err as Error).message}`),
+      )
+      this.emit('reloaded')
+    }
+    return ok
+  }
+
   startWatching(): void {
     const poll = setInterval(() => this.pollChanges(), this.opts.pollMs ?? 250)
     const flush = setInterval(() => this.flush(), this.opts.flushMs ?? 1000)
@@ -172,9 +282,16 @@ export class GatewayState {
       const stamp = this.stampFiles()
       if (stamp !== this.fileStamp) {
         this.fileStamp = stamp
-        this.reload()
+        void this.reloadAll()
+        return
       }
-      for (const a of this.agents.values()) if (a.pollExternalChange()) this.invalidateAll()
+      let changed = false
+      for (const a of this.agents.values()) if (a.pollExternalChange()) changed = true
+      if (changed) {
+        this.invalidateAll()
+        if (this.hasUnresolvedNewRefs()) void this.activateSecrets()
+        this.emit('stores-changed')
+      }
     } catch (err) {
       this.log('error', `change detection failed: ${(err as Error).message}`)
     }

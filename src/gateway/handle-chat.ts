@@ -119,6 +119,8 @@ export async function handleChat(
       run.controller.abort()
     }
   })
+  let outcome: { state: 'final' } | { state: 'error'; error: string } = { state: 'final' }
+  const signatures = new Map<string, string>()
   const ctx: RequestContext = {
     inbound,
     body,
@@ -137,7 +139,11 @@ export async function handleChat(
       resolve: (entry) => {
         deps.runs.update(runId, { provider: entry.provider, model: entry.model })
         const view = state.view(agent.agentId)
-        const pin = pinFor(session, entry, orderSignature(view, entry.provider))
+        // The auto pin written on success must carry the order this request was resolved
+        // under: a view refreshed mid-request would otherwise bless a stale pin.
+        const sig = orderSignature(view, entry.provider)
+        signatures.set(entry.provider, sig)
+        const pin = pinFor(session, entry, sig)
         return resolveProviderAuth(view, {
           provider: entry.provider,
           model: entry.model,
@@ -183,7 +189,7 @@ export async function handleChat(
         if (c.kind !== 'profile') return
         agent.noteSuccess(c.profileId, entry.provider, state.clock())
         if (sessionKey && !entry.profileId && session?.profileOverrideSource !== 'user') {
-          const sig = orderSignature(state.view(agent.agentId), entry.provider)
+          const sig = signatures.get(entry.provider) ?? ''
           if (session?.profileOverride !== c.profileId || session?.orderSignature !== sig) {
             const next: SessionRecord = {
               ...(session ?? { sessionKey }),
@@ -199,7 +205,18 @@ export async function handleChat(
       },
     })
     if (!result.ok) {
-      if (result.errorType === 'aborted') return void res.destroy()
+      outcome = { state: 'error', error: result.message }
+      if (result.errorType === 'aborted') {
+        if (run.stopReason === 'auth-revoked') {
+          return writeGatewayError(
+            res,
+            inbound,
+            { status: 401, kind: 'auth_revoked', message: revokedMessage(run.provider), runId },
+            baseHeaders,
+          )
+        }
+        return void res.destroy()
+      }
       return writeGatewayError(
         res,
         inbound,
@@ -230,6 +247,10 @@ export async function handleChat(
   } finally {
     deps.runs.finish(runId)
   }
+}
+
+function revokedMessage(provider: string | undefined): string {
+  return `The credential for ${provider ?? 'this provider'} was removed while this request was running (auth-revoked). Add a key back to continue; removal does not revoke it at the provider.`
 }
 
 /** The session's pin applies only to entries of its own provider; a stale auto pin is dropped. */

@@ -1,7 +1,8 @@
 /**
  * In-flight model requests ("runs"). Each has an id (sent as x-openclaw-run-id), its agent,
  * session and the provider/model currently serving it (updated when fallback moves on), and
- * an AbortController so the control plane can end it.
+ * an AbortController so the control plane can end it. Emits 'chat' events for its lifecycle:
+ * started, final, error, aborted (with stopReason, e.g. 'auth-revoked').
  */
 import { EventEmitter } from 'node:events'
 
@@ -18,12 +19,26 @@ export interface Run {
   stopReason?: string
 }
 
+export type RunState = 'started' | 'final' | 'error' | 'aborted'
+
+export interface ChatEventPayload {
+  runId: string
+  agentId: string
+  sessionKey?: string
+  provider?: string
+  model?: string
+  state: RunState
+  stopReason?: string
+  error?: string
+}
+
 export class RunRegistry extends EventEmitter {
   private readonly runs = new Map<string, Run>()
 
   start(run: Omit<Run, 'controller'>): Run {
     const full: Run = { ...run, controller: new AbortController() }
     this.runs.set(run.id, full)
+    this.emitChat(full, 'started')
     return full
   }
 
@@ -32,8 +47,22 @@ export class RunRegistry extends EventEmitter {
     if (r) Object.assign(r, patch)
   }
 
-  finish(id: string): void {
+  /** Ends a run; an aborted run already reported itself and stays 'aborted'. */
+  finish(
+    id: string,
+    outcome: { state: 'final' } | { state: 'error'; error: string } = { state: 'final' },
+  ): void {
+    const r = this.runs.get(id)
+    if (!r) return
     this.runs.delete(id)
+    if (r.controller.signal.aborted && r.stopReason !== 'client-disconnected') return
+    if (r.stopReason === 'client-disconnected')
+      this.emitChat(r, 'aborted', { stopReason: 'client-disconnected' })
+    else this.emitChat(r, outcome.state, outcome.state === 'error' ? { error: outcome.error } : {})
+  }
+
+  get(id: string): Run | undefined {
+    return this.runs.get(id)
   }
 
   list(): Run[] {
@@ -45,7 +74,20 @@ export class RunRegistry extends EventEmitter {
     if (!r || r.controller.signal.aborted) return false
     r.stopReason = stopReason
     r.controller.abort(new Error(stopReason))
-    this.emit('aborted', r)
+    this.emitChat(r, 'aborted', { stopReason })
     return true
+  }
+
+  private emitChat(r: Run, state: RunState, extra: Partial<ChatEventPayload> = {}): void {
+    const payload: ChatEventPayload = {
+      runId: r.id,
+      agentId: r.agentId,
+      ...(r.sessionKey ? { sessionKey: r.sessionKey } : {}),
+      ...(r.provider ? { provider: r.provider } : {}),
+      ...(r.model ? { model: r.model } : {}),
+      state,
+      ...extra,
+    }
+    this.emit('chat', payload)
   }
 }

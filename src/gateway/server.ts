@@ -3,12 +3,15 @@
  * costs throughput on the hot path). Paths are canonicalised once and the same canonical path
  * is routed, so no encoding trick can reach a route by another spelling.
  */
+import { createHash } from 'node:crypto'
 import http from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { agentModelSelection } from '../auth/model-ref.ts'
 import { OpenclawError } from '../errors.ts'
+import { type AuthResult, GatewayAuth } from './auth/gateway-auth.ts'
 import { canonicalPath } from './canonical-path.ts'
 import { listModels } from './chat-commands.ts'
+import { ControlServer } from './control/ws-server.ts'
 import type { InboundApi } from './error-response.ts'
 import { GatewayState, type GatewayStateOptions, type Logger } from './gateway-state.ts'
 import { handleChat } from './handle-chat.ts'
@@ -38,6 +41,24 @@ export async function startGateway(opts: GatewayOptions): Promise<GatewayHandle>
   const state = opts.state ?? GatewayState.open({ ...opts, log })
   const runs = new RunRegistry()
   const startedAt = Date.now()
+  await state.activateSecrets()
+  let auth = buildAuth(state, opts.bind)
+  let authPrint = authFingerprint(state)
+  const control = new ControlServer({ state, runs, auth: () => auth, log, version: opts.version })
+  // A reload re-resolves the gateway secrets: a rotated token applies to the next request, and
+  // WebSocket sessions authenticated with the old one are closed (F-08). A reload that would
+  // leave the gateway without valid auth keeps the previous settings and says why.
+  const onReloaded = () => {
+    try {
+      auth = buildAuth(state, opts.bind, auth)
+      const next = authFingerprint(state)
+      if (next !== authPrint) control.closeAll()
+      authPrint = next
+    } catch (err) {
+      log('error', `gateway auth not changed: ${(err as Error).message}`)
+    }
+  }
+  state.on('reloaded', onReloaded)
   const server = http.createServer((req, res) => {
     route(req, res).catch((err: unknown) => {
       log('error', `unhandled error on ${req.method} ${req.url}: ${(err as Error)?.message ?? String(err)}`)
@@ -93,6 +114,8 @@ export async function startGateway(opts: GatewayOptions): Promise<GatewayHandle>
     close: () =>
       new Promise<void>((resolve) => {
         for (const r of runs.list()) runs.abort(r.id, 'gateway-shutdown')
+        state.off('reloaded', onReloaded)
+        control.close()
         server.close(() => {
           if (!opts.state) state.close()
           resolve()
@@ -100,6 +123,53 @@ export async function startGateway(opts: GatewayOptions): Promise<GatewayHandle>
         server.closeAllConnections()
       }),
   }
+}
+
+function buildAuth(state: GatewayState, bind: string, previous?: GatewayAuth): GatewayAuth {
+  const failed = state.gatewaySecrets.errors.filter((e) => e.path.startsWith('gateway.auth.'))
+  if (failed.length) {
+    throw new OpenclawError(
+      'usage',
+      `Gateway client auth cannot start: ${failed.map((e) => `${e.path} (${e.ref}) did not resolve: ${e.message}`).join('; ')}`,
+      {
+        hint: 'Fix the secret ref (see openclaw secrets audit), then restart or reload.',
+      },
+    )
+  }
+  return GatewayAuth.fromConfig(state.config, state.gatewaySecrets, {
+    bind,
+    ...(previous ? { limiter: previous.limiter } : {}),
+  })
+}
+
+function authFingerprint(state: GatewayState): string {
+  const a = state.config.gateway?.auth ?? {}
+  const s = state.gatewaySecrets
+  return createHash('sha256')
+    .update(JSON.stringify([a.mode ?? null, s.token ?? null, s.password ?? null]))
+    .digest('hex')
+}
+
+function refuse(
+  res: http.ServerResponse,
+  inbound: InboundApi,
+  v: Extract<AuthResult, { ok: false }>,
+  log: Logger,
+): void {
+  log(
+    'warn',
+    `refused ${v.client.address}${v.client.viaTrustedProxy ? ` via ${v.client.peer}` : ''}: ${v.code}`,
+  )
+  // The body never echoes what was presented and never says which check failed.
+  writeGatewayError(res, inbound, {
+    status: v.status,
+    kind: v.status === 429 ? 'rate_limited' : 'unauthorized',
+    message:
+      v.status === 429
+        ? 'Too many failed authentication attempts; retry later.'
+        : 'Unauthorized: send Authorization: Bearer <gateway token>.',
+    ...(v.retryAfterMs !== undefined ? { retryAfterMs: v.retryAfterMs } : {}),
+  })
 }
 
 function sendModels(req: http.IncomingMessage, res: http.ServerResponse, state: GatewayState): void {

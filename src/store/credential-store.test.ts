@@ -289,6 +289,28 @@ describe('CredentialStore order overrides, last good, snapshot', () => {
     store.close()
   })
 
+  it('revision moves on every committed write, from any connection, and is read with a real query', () => {
+    const { store, path: p } = openStore()
+    const other = CredentialStore.open(p)
+    const r0 = store.revision()
+    store.upsertProfile('openai:a', apiKey('openai', 'sk-1'))
+    const r1 = store.revision()
+    expect(r1).toBeGreaterThan(r0)
+    expect(other.revision()).toBe(r1)
+    other.updateState('openai:a', (s) => ({ ...s, lastUsed: 5 }))
+    expect(store.revision()).toBeGreaterThan(r1)
+    expect(() =>
+      store.batch(() => {
+        store.upsertProfile('openai:b', apiKey('openai', 'sk-2'))
+        throw new Error('no')
+      }),
+    ).toThrow('no')
+    const r2 = store.revision()
+    expect(other.revision()).toBe(r2)
+    other.close()
+    store.close()
+  })
+
   it('dataVersion moves when another connection commits', () => {
     const { store, path: p } = openStore()
     const other = CredentialStore.open(p)

@@ -6,11 +6,13 @@
 import {
   type Clock,
   type Credential,
+  type OAuthRefreshMarker,
   type ProfileState,
   type StoredProfile,
   systemClock,
 } from '../auth/types.ts'
 import { type Db, openDatabase } from './db.ts'
+import * as oauthState from './oauth-state-repo.ts'
 import {
   type CooldownRow,
   decodeProfile,
@@ -115,6 +117,7 @@ export class CredentialStore {
       this.q.deleteState.run(id)
       this.q.deleteCooldowns.run(id)
       this.q.deleteLastGoodFor.run(id)
+      oauthState.deleteMarker(this.db, id)
       for (const row of this.q.listOverrides.all()) {
         const ids = parseIds(row)
         if (!ids.includes(id)) continue
@@ -184,6 +187,19 @@ export class CredentialStore {
     }))
   }
 
+  /**
+   * A counter bumped inside every write transaction of any CredentialStore connection. Read
+   * with a real query, so a long-lived process polls it reliably; our own writes move it too.
+   */
+  revision(): number {
+    return this.run(() => {
+      const row = this.db
+        .prepare<[], { value: string }>("SELECT value FROM store_meta WHERE key = 'revision'")
+        .get()
+      return row ? Number(row.value) : 0
+    })
+  }
+
   /** Changes whenever another connection commits (not on this connection's own writes). */
   dataVersion(): number {
     return this.run(() => Number(this.db.pragma('data_version', { simple: true })))
@@ -203,6 +219,19 @@ export class CredentialStore {
 
   deleteSession(key: string): boolean {
     return this.write(() => sessions.deleteSession(this.db, key))
+  }
+
+  /** Last recorded OAuth refresh failure of a profile (any generation; callers compare). */
+  getOAuthRefreshMarker(id: string): OAuthRefreshMarker | undefined {
+    return this.run(() => oauthState.getMarker(this.db, id))
+  }
+
+  setOAuthRefreshMarker(id: string, marker: OAuthRefreshMarker): void {
+    this.write(() => oauthState.putMarker(this.db, id, marker))
+  }
+
+  clearOAuthRefreshMarker(id: string): boolean {
+    return this.write(() => oauthState.deleteMarker(this.db, id))
   }
 
   /** Several writes, one BEGIN IMMEDIATE; store methods called inside nest as savepoints. */
@@ -237,7 +266,10 @@ export class CredentialStore {
   }
 
   private loadState(id: string): ProfileState {
-    return decodeState(this.q.getState.get(id), this.q.cooldownsFor.all(id), id)
+    return withMarker(
+      decodeState(this.q.getState.get(id), this.q.cooldownsFor.all(id), id),
+      oauthState.getMarker(this.db, id),
+    )
   }
 
   private loadStates(): Map<string, ProfileState> {
@@ -248,8 +280,14 @@ export class CredentialStore {
       if (list) list.push(c)
       else cooldowns.set(c.profile_id, [c])
     }
-    const ids = [...new Set([...rows.keys(), ...cooldowns.keys()])].sort()
-    return new Map(ids.map((id) => [id, decodeState(rows.get(id), cooldowns.get(id) ?? [], id)]))
+    const markers = oauthState.listMarkers(this.db)
+    const ids = [...new Set([...rows.keys(), ...cooldowns.keys(), ...markers.keys()])].sort()
+    return new Map(
+      ids.map((id) => [
+        id,
+        withMarker(decodeState(rows.get(id), cooldowns.get(id) ?? [], id), markers.get(id)),
+      ]),
+    )
   }
 
   private run<T>(fn: () => T): T {
@@ -265,8 +303,24 @@ export class CredentialStore {
   }
 
   private write<T>(fn: () => T): T {
-    return this.run(() => this.db.transaction(fn).immediate())
+    return this.run(() =>
+      this.db
+        .transaction(() => {
+          const result = fn()
+          this.db
+            .prepare(
+              "INSERT INTO store_meta(key, value) VALUES ('revision', '1') ON CONFLICT(key) DO UPDATE SET value = CAST(CAST(value AS INTEGER) + 1 AS TEXT)",
+            )
+            .run()
+          return result
+        })
+        .immediate(),
+    )
   }
+}
+
+function withMarker(state: ProfileState, marker: OAuthRefreshMarker | undefined): ProfileState {
+  return marker === undefined ? state : { ...state, oauthRefresh: marker }
 }
 
 function parseIds(row: OverrideRow): string[] {

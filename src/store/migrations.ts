@@ -89,6 +89,49 @@ export const MIGRATIONS: readonly Migration[] = [
       ) STRICT;
     `,
   },
+  {
+    version: 3,
+    sql: `
+      -- OAuth refresh outcome of one profile generation (docs/oauth.md): a terminal failure
+      -- ('reauth_required') or a transient one ('backoff'). Tied to the generation it was
+      -- observed on, so a new login (new generation) is never blocked by an old verdict.
+      -- Never holds token material.
+      CREATE TABLE IF NOT EXISTS oauth_refresh_state (
+        profile_id TEXT PRIMARY KEY,
+        generation INTEGER NOT NULL,
+        status TEXT NOT NULL CHECK (status IN ('reauth_required', 'backoff')),
+        reason TEXT NOT NULL,
+        message TEXT NOT NULL,
+        failures INTEGER NOT NULL,
+        failed_at INTEGER NOT NULL,
+        retry_at INTEGER
+      ) STRICT;
+
+      -- Cross-process refresh leases, keyed by the upstream identity (a hash of provider +
+      -- account), not by agent or profile. Used in <state>/state/oauth-refresh.sqlite.
+      CREATE TABLE IF NOT EXISTS refresh_leases (
+        lease_key TEXT PRIMARY KEY,
+        label TEXT NOT NULL,
+        owner TEXT NOT NULL,
+        pid INTEGER NOT NULL,
+        host TEXT NOT NULL,
+        acquired_at INTEGER NOT NULL,
+        expires_at INTEGER NOT NULL
+      ) STRICT;
+
+      -- "This refresh token was spent; its successor lives at store_path#profile_id". Lets a
+      -- holder of a byte-identical copy follow the canonical credential instead of spending a
+      -- dead token (which makes providers revoke the whole token family).
+      CREATE TABLE IF NOT EXISTS refresh_settlements (
+        spent_hash TEXT PRIMARY KEY,
+        lease_key TEXT NOT NULL,
+        store_path TEXT NOT NULL,
+        profile_id TEXT NOT NULL,
+        generation INTEGER NOT NULL,
+        settled_at INTEGER NOT NULL
+      ) STRICT;
+    `,
+  },
 ]
 
 export const SCHEMA_VERSION = MIGRATIONS.reduce((max, m) => Math.max(max, m.version), 0)
@@ -101,6 +144,9 @@ export const REQUIRED_TABLES: readonly string[] = [
   'order_overrides',
   'last_good',
   'sessions',
+  'oauth_refresh_state',
+  'refresh_leases',
+  'refresh_settlements',
 ]
 
 export function readUserVersion(db: Db): number {

@@ -5,6 +5,7 @@
  * This is local only: the provider keeps honouring the key until it is revoked there.
  */
 import { parseProfileId } from '../../auth/profile-id.ts'
+import { scrubProfileFromConfig } from '../../config/auth-config-edit.ts'
 import { updateConfig } from '../../config/write.ts'
 import { EXIT, OpenclawError } from '../../errors.ts'
 import { AgentRuntime } from '../../runtime/agent-runtime.ts'
@@ -39,7 +40,7 @@ export async function run(ctx: CommandContext): Promise<number> {
     // command can simply be re-run.
     let orderLists: string[] = []
     updateConfig(runtime.paths.configPath, ctx.env, (raw) => {
-      orderLists = scrubConfig(raw, profileId)
+      orderLists = scrubProfileFromConfig(raw, profileId)
     })
     runtime.writableStore().deleteProfile(profileId)
     const result = {
@@ -60,31 +61,4 @@ export async function run(ctx: CommandContext): Promise<number> {
   } finally {
     runtime.close()
   }
-}
-
-/** Removes the id from auth.profiles and auth.order; returns the providers whose order changed. */
-export function scrubConfig(raw: Record<string, unknown>, profileId: string): string[] {
-  const auth = raw.auth
-  if (!auth || typeof auth !== 'object') return []
-  const a = auth as Record<string, unknown>
-  const profiles = a.profiles as Record<string, unknown> | undefined
-  if (profiles && typeof profiles === 'object') delete profiles[profileId]
-  const changed: string[] = []
-  const order = a.order as Record<string, unknown> | undefined
-  if (order && typeof order === 'object') {
-    for (const [provider, list] of Object.entries(order)) {
-      if (!Array.isArray(list) || !list.includes(profileId)) continue
-      const next = list.filter((id) => id !== profileId)
-      if (next.length === 0) delete order[provider]
-      else order[provider] = next
-      changed.push(provider)
-    }
-  }
-  // Leave no empty husks behind (`"order": {}`), so a hand-edited file stays readable.
-  for (const key of ['profiles', 'order']) {
-    const v = a[key]
-    if (v && typeof v === 'object' && Object.keys(v).length === 0) delete a[key]
-  }
-  if (Object.keys(a).length === 0) delete raw.auth
-  return changed
 }

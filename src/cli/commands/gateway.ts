@@ -5,7 +5,7 @@
  */
 
 import { EXIT, OpenclawError } from '../../errors.ts'
-import { DEFAULT_BIND, DEFAULT_PORT, isLoopbackHost, parsePort } from '../../gateway/bind-policy.ts'
+import { DEFAULT_BIND, DEFAULT_PORT, parsePort } from '../../gateway/bind-policy.ts'
 import { GatewayState } from '../../gateway/gateway-state.ts'
 import { startGateway } from '../../gateway/server.ts'
 import { type CommandContext, err } from '../context.ts'
@@ -28,21 +28,13 @@ export async function run(ctx: CommandContext): Promise<number> {
     throw new OpenclawError('usage', (e as Error).message)
   }
   const bind = stringOpt(ctx.parsed, 'bind') ?? cfg.bind ?? DEFAULT_BIND
-  if (!isLoopbackHost(bind)) {
-    state.close()
-    throw new OpenclawError(
-      'usage',
-      `Refusing to bind ${bind}: a non-loopback bind needs client auth (gateway.auth), which this build does not implement yet.`,
-      {
-        hint: 'Bind to 127.0.0.1 and put an authenticating reverse proxy in front, or wait for gateway auth support.',
-      },
-    )
-  }
+  // A non-loopback bind without client auth is refused by the auth setup in startGateway.
   let handle: Awaited<ReturnType<typeof startGateway>>
   try {
     handle = await startGateway({ port, bind, version: VERSION, env: ctx.env, cwd: ctx.cwd, log, state })
   } catch (e) {
     state.close()
+    if (OpenclawError.isInstance(e)) throw e
     const code = (e as NodeJS.ErrnoException).code
     throw new OpenclawError('usage', `Cannot listen on ${bind}:${port}: ${code ?? (e as Error).message}`, {
       hint: code === 'EADDRINUSE' ? 'Another process uses that port; pick one with --port.' : undefined,
