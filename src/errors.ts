@@ -31,6 +31,8 @@ export type ErrorCode =
   | 'profile_not_found'
   | 'profile_provider_mismatch'
   | 'no_credentials'
+  /** Legacy auth files wait for `openclaw doctor --fix` while the store is empty (fail closed). */
+  | 'auth_profile_migration_required'
   | 'config_invalid'
   | 'config_unreadable'
   | 'config_write_failed'
@@ -46,6 +48,9 @@ export type ErrorCode =
   | 'not_a_tty'
   | 'cancelled'
   | 'upstream'
+  | 'reauth_required'
+  | 'refresh_failed'
+  | 'refresh_lock'
   | 'internal'
 
 export interface OpenclawErrorOptions {
@@ -119,7 +124,11 @@ function defaultHttpStatus(code: ErrorCode): number {
     case 'profile_not_found':
       return 404
     case 'no_credentials':
+    case 'reauth_required':
       return 401
+    case 'refresh_failed':
+    case 'refresh_lock':
+      return 503
     case 'store_busy':
       return 503
     default:

@@ -108,6 +108,25 @@ export interface ProfileState {
   failureCounts: Partial<Record<FailureClass, number>>
   disabled?: DisabledState
   cooldowns: CooldownEntry[]
+  /** Last OAuth refresh failure of this profile (src/oauth); absent when none is recorded. */
+  oauthRefresh?: OAuthRefreshMarker
+}
+
+/**
+ * Outcome of a failed OAuth refresh, persisted beside (never inside) the credential. It applies
+ * only while the stored credential still has `generation`: a new login makes it moot.
+ */
+export interface OAuthRefreshMarker {
+  generation: number
+  /** `reauth_required`: the provider refused the refresh token for good; `backoff`: transient. */
+  status: 'reauth_required' | 'backoff'
+  /** e.g. invalid_grant, refresh_token_reused, network, server_error, timeout, malformed. */
+  reason: string
+  /** Human text; names the profile and provider, never token material. */
+  message: string
+  failures: number
+  failedAt: number
+  retryAt?: number
 }
 
 export function emptyProfileState(profileId: string): ProfileState {

@@ -43,6 +43,25 @@ const profileId: OptionDef = {
   description: 'Profile id <provider>:<name> (default <provider>:manual)',
 }
 
+/** `models status --probe` flags (auth-spec 3.1); validated in src/probe/options.ts. */
+const PROBE_OPTIONS: Readonly<Record<string, OptionDef>> = {
+  probe: { type: 'boolean', description: 'Send a real minimal request per credential (may cost tokens)' },
+  'probe-provider': { type: 'string', valueName: 'id', description: 'Probe only this provider' },
+  'probe-profile': {
+    type: 'string',
+    multiple: true,
+    valueName: 'id,...',
+    description: 'Probe only these profiles (repeatable, comma-separated)',
+  },
+  'probe-timeout': { type: 'string', valueName: 'ms', description: 'Per-probe timeout (default 8000)' },
+  'probe-concurrency': { type: 'string', valueName: 'n', description: 'Probes in parallel (default 2)' },
+  'probe-max-tokens': {
+    type: 'string',
+    valueName: 'n',
+    description: 'Max output tokens per probe (default 8)',
+  },
+}
+
 export const COMMANDS: readonly CommandDef[] = [
   {
     path: ['models', 'status'],
@@ -55,8 +74,14 @@ export const COMMANDS: readonly CommandDef[] = [
         type: 'boolean',
         description: 'Exit 0 ok, 1 expired or missing, 2 expiring within 24h (for cron)',
       },
+      ...PROBE_OPTIONS,
     },
-    examples: ['openclaw models status', 'openclaw models status --check', 'openclaw models status --json'],
+    examples: [
+      'openclaw models status',
+      'openclaw models status --check',
+      'openclaw models status --json',
+      'openclaw models status --probe --probe-provider anthropic --probe-timeout 5000',
+    ],
     load: () => import('./commands/models-status.ts'),
   },
   {
@@ -90,6 +115,57 @@ export const COMMANDS: readonly CommandDef[] = [
     load: () => import('./commands/auth-paste.ts'),
   },
   {
+    path: ['models', 'auth', 'login'],
+    summary: 'Log in to a provider: OAuth in the browser (openai), or an API key / setup-token / Claude CLI',
+    options: {
+      agent,
+      provider,
+      'profile-id': {
+        type: 'string',
+        valueName: 'id',
+        description: 'Profile id (default <provider>:<email> from the login, else <provider>:default)',
+      },
+      method: {
+        type: 'string',
+        valueName: 'm',
+        description: 'oauth (default where available), api-key; anthropic also setup-token, cli',
+      },
+      force: {
+        type: 'boolean',
+        description:
+          "Delete this provider's saved profiles in the agent first (revokes nothing at the provider)",
+      },
+      'set-default': {
+        type: 'boolean',
+        description: "Also make the provider's recommended model the default",
+      },
+    },
+    examples: [
+      'openclaw models auth login --provider openai',
+      'openclaw models auth login --provider openai --profile-id openai:work --force',
+      'printf \'%s\\n\' "$KEY" | openclaw models auth login --provider anthropic --method api-key',
+      'openclaw models auth login --provider anthropic --method cli',
+    ],
+    load: () => import('./commands/auth-login.ts'),
+  },
+  {
+    path: ['models', 'auth', 'setup-token'],
+    summary: 'Run `claude setup-token` (needs a terminal) and store the token it prints',
+    options: {
+      agent,
+      provider,
+      'profile-id': profileId,
+      'expires-in': {
+        type: 'string',
+        valueName: 'duration',
+        description: 'Token lifetime to record, e.g. 365d (default: none recorded)',
+      },
+      yes: { type: 'boolean', description: 'Overwrite an existing profile with the same id without asking' },
+    },
+    examples: ['openclaw models auth setup-token --provider anthropic'],
+    load: () => import('./commands/auth-setup-token.ts'),
+  },
+  {
     path: ['models', 'auth', 'list'],
     summary: 'List saved auth profiles of an agent (never secrets)',
     options: { agent, provider, json, plain },
@@ -97,11 +173,24 @@ export const COMMANDS: readonly CommandDef[] = [
   },
   {
     path: ['models', 'auth', 'logout'],
-    summary: 'Remove a saved auth profile (local only; revoke keys in the provider dashboard)',
+    summary:
+      'Remove a saved auth profile, or all of a provider (local only; revoke keys in the provider dashboard)',
     args: ['profileId'],
-    minArgs: 1,
+    minArgs: 0,
     maxArgs: 1,
-    options: { agent, yes: { type: 'boolean', description: 'Do not ask for confirmation' }, json },
+    options: {
+      agent,
+      provider: {
+        ...provider,
+        description: 'Remove every saved profile of this provider (aborts its running requests)',
+      },
+      yes: { type: 'boolean', description: 'Do not ask for confirmation' },
+      json,
+    },
+    examples: [
+      'openclaw models auth logout anthropic:work --yes',
+      'openclaw models auth logout --provider anthropic --yes',
+    ],
     load: () => import('./commands/auth-logout.ts'),
   },
   {
@@ -151,6 +240,104 @@ export const COMMANDS: readonly CommandDef[] = [
     summary: 'Re-resolve every SecretRef now and report each one ok or failed',
     options: { json },
     load: () => import('./commands/secrets-reload.ts'),
+  },
+  {
+    path: ['doctor'],
+    summary: 'Check auth health, permissions, env, config, gateway; --fix imports legacy auth files',
+    options: {
+      agent,
+      json,
+      fix: {
+        type: 'boolean',
+        description: 'Apply fixes and migrations (verified before anything is archived)',
+      },
+      deep: { type: 'boolean', description: 'Also check that each provider origin is reachable' },
+      yes: {
+        type: 'boolean',
+        description: 'Accept offered imports (e.g. a legacy ~/.clawdbot dir) without asking',
+      },
+      'non-interactive': { type: 'boolean', description: 'Never prompt; only safe fixes' },
+      'allow-exec': { type: 'boolean', description: 'Also run exec secret providers to check their refs' },
+    },
+    examples: ['openclaw doctor', 'openclaw doctor --fix', 'openclaw doctor --json --deep'],
+    load: () => import('./commands/doctor.ts'),
+  },
+  {
+    path: ['onboard'],
+    summary: 'Set up a model credential: verify it with a real request, then save it',
+    options: {
+      agent,
+      'non-interactive': {
+        type: 'boolean',
+        description: 'No prompts; everything comes from flags, env or stdin',
+      },
+      'auth-choice': {
+        type: 'string',
+        valueName: 'id',
+        description: 'anthropic-api-key (apiKey), openai-api-key, openrouter-api-key, gemini-api-key, token',
+      },
+      'api-key': {
+        type: 'string',
+        valueName: 'key',
+        description: 'API key (visible in `ps`; prefer stdin or the provider env var)',
+      },
+      'token-provider': { type: 'string', valueName: 'id', description: 'Provider of --auth-choice token' },
+      token: { type: 'string', valueName: 'token', description: 'Token (visible in `ps`; prefer stdin)' },
+      'token-profile-id': {
+        type: 'string',
+        valueName: 'id',
+        description: 'Profile id (default <provider>:manual)',
+      },
+      'token-expires-in': { type: 'string', valueName: 'duration', description: 'Token lifetime, e.g. 365d' },
+      'secret-input-mode': {
+        type: 'string',
+        valueName: 'mode',
+        description: 'plaintext (default) stores the secret; ref stores an env SecretRef',
+      },
+      'key-storage': {
+        type: 'string',
+        valueName: 'where',
+        description: 'store (default): the credential store; dotenv: <state>/.env for systemd/launchd',
+      },
+      'skip-verify': {
+        type: 'boolean',
+        description: 'Save without the verification request (not recommended)',
+      },
+      json,
+    },
+    examples: [
+      'openclaw onboard',
+      'printf \'%s\\n\' "$KEY" | openclaw onboard --non-interactive --auth-choice anthropic-api-key --key-storage dotenv',
+      'printf \'%s\\n\' "$TOKEN" | openclaw onboard --non-interactive --auth-choice token --token-provider anthropic',
+    ],
+    load: () => import('./commands/onboard.ts'),
+  },
+  {
+    path: ['gateway', 'install'],
+    summary: 'Install the gateway as a user service (systemd user unit; launchd on macOS)',
+    options: {
+      port: { type: 'string', valueName: 'port', description: 'Port the service listens on (default 18789)' },
+      json,
+    },
+    load: () => import('./commands/gateway-service.ts'),
+  },
+  {
+    path: ['gateway', 'uninstall'],
+    summary: 'Stop and remove the gateway user service',
+    options: { json },
+    load: () => import('./commands/gateway-service.ts'),
+  },
+  {
+    path: ['gateway', 'status'],
+    summary: 'Show whether the gateway user service is installed and running',
+    options: { json },
+    load: () => import('./commands/gateway-service.ts'),
+  },
+  {
+    path: ['gateway', 'restart'],
+    summary: 'Restart the gateway user service (after editing keys in <state>/.env)',
+    options: { json },
+    load: () => import('./commands/gateway-service.ts'),
   },
   {
     path: ['gateway'],

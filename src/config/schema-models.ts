@@ -20,6 +20,7 @@ import {
 } from './schema-dsl.ts'
 import { array, object, preCheck, record, union } from './schema-dsl-containers.ts'
 import type {
+  OAuthProviderSettings,
   OpenclawConfig,
   ProviderApi,
   ProviderConfig,
@@ -101,6 +102,29 @@ const providerModel = object<ProviderModelConfig>({
   compat: optional(anyObject()),
 })
 
+/** Token endpoints receive refresh tokens: plain http only on loopback (tests, local servers). */
+function oauthUrl(value: string): string | { message: string } | undefined {
+  const base = httpUrl(value)
+  if (base !== undefined) return base
+  const url = new URL(value)
+  const loopback = ['localhost', '127.0.0.1', '[::1]'].includes(url.hostname)
+  if (url.protocol === 'http:' && !loopback) return 'expected an https:// URL (http:// only on localhost)'
+  return undefined
+}
+const oauthEndpoint = string({ validate: oauthUrl, rule: 'an https:// URL (http:// only on localhost)' })
+
+const oauthSettings = object<OAuthProviderSettings>({
+  authorizeUrl: optional(oauthEndpoint),
+  tokenUrl: optional(oauthEndpoint),
+  clientId: optional(nonEmpty),
+  scopes: optional(
+    union<string[] | string>([array(nonEmpty), nonEmpty], 'a list of scopes or a space-separated string'),
+  ),
+  redirectPort: optional(number({ int: true, min: 0, max: 65535 })),
+  redirectPath: optional(string({ pattern: /^\/[A-Za-z0-9._~/-]*$/, rule: 'a path starting with /' })),
+  authorizeParams: optional(record(text)),
+})
+
 const providerBody = object<ProviderConfig>({
   baseUrl: optional(baseUrl),
   api: optional(string({ enum: PROVIDER_APIS })),
@@ -117,6 +141,7 @@ const providerBody = object<ProviderConfig>({
   models: optional(array(providerModel)),
   request: optional(anyObject()),
   localService: optional(anyObject()),
+  oauth: optional(oauthSettings),
 })
 
 /** auth-spec 1.8: an api this build does not know skips that provider instead of failing startup. */

@@ -17,6 +17,18 @@ export interface ProviderModelConfig {
   maxTokens?: number
 }
 
+/** `models.providers.<id>.oauth` (DECISIONS 7a); built-in providers supply the defaults. */
+export interface OAuthProviderSettings {
+  authorizeUrl?: string
+  tokenUrl?: string
+  clientId?: string
+  scopes?: string[] | string
+  /** Loopback callback port (default 1455); 0 = any free port. */
+  redirectPort?: number
+  redirectPath?: string
+  authorizeParams?: Record<string, string>
+}
+
 export interface ProviderConfig {
   baseUrl?: string
   api?: ProviderApi
@@ -25,6 +37,7 @@ export interface ProviderConfig {
   headers?: Record<string, SecretInput>
   timeoutSeconds?: number
   models?: ProviderModelConfig[]
+  oauth?: OAuthProviderSettings
 }
 
 export interface ModelSelection {

@@ -82,6 +82,9 @@ export function renderStatusText(ctx: CommandContext, r: StatusReport, meta: Sta
           .filter(Boolean)
           .join(', ')
         lines.push(`    ${row.profileId} ${status}${when}${notes ? ` (${notes})` : ''}`)
+        if (row.refresh?.status === 'reauth_required') {
+          lines.push(`      re-auth required (${row.refresh.reason}); run: ${row.refresh.command}`)
+        }
       }
     }
   }
