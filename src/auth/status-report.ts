@@ -3,6 +3,7 @@
  * built on resolveProviderAuth so status tells exactly what the runtime would do. No secret
  * leaves this module unmasked.
  */
+import { loginCommand } from '../oauth/failure.ts'
 import { formatRef } from '../secrets/ref.ts'
 import type { RefErrorLookup } from '../secrets/snapshot.ts'
 import { maskSecret } from '../util/mask.ts'
@@ -42,6 +43,15 @@ export interface CredentialHealthRow {
   effective: boolean
   inherited: boolean
   label: string
+  /** Persisted OAuth refresh failure of the current credential (src/oauth); absent when none. */
+  refresh?: {
+    status: 'reauth_required' | 'backoff'
+    reason: string
+    message: string
+    /** The exact command that fixes a re-auth-required profile. */
+    command?: string
+    retryAt?: number
+  }
 }
 
 export interface UnusableProfile {
@@ -197,18 +207,48 @@ function healthRow(view: AuthView, p: StoredProfile, now: number, effective: boo
     configMode: view.config.auth?.profiles?.[p.id]?.mode,
     refState: view.refState,
   })
+  const provider = normalizeProviderId(p.credential.provider)
+  const refresh = refreshStateOf(view, p, provider, now)
+  const reauth = refresh?.status === 'reauth_required'
   return {
     profileId: p.id,
-    provider: normalizeProviderId(p.credential.provider),
+    provider,
     type: p.credential.type,
-    status: elig.reason === 'missing_credential' || elig.reason === 'unresolved_ref' ? 'missing' : h.status,
+    // A refresh token the provider refused is dead whatever the access token's clock says:
+    // never `ok` (C-11, OpenClaw #66952).
+    status:
+      elig.reason === 'missing_credential' || elig.reason === 'unresolved_ref'
+        ? 'missing'
+        : reauth
+          ? 'expired'
+          : h.status,
     reason: elig.reason,
     ...(h.expiresAt !== undefined ? { expiresAt: h.expiresAt } : {}),
     ...(h.remainingMs !== undefined ? { remainingMs: h.remainingMs } : {}),
-    refreshable: h.refreshable,
+    refreshable: h.refreshable && !reauth,
     effective,
     inherited: view.owners.get(p.id) !== view.agentId,
-    label: profileLabel(p, now, view),
+    label: reauth ? `${profileLabel(p, now, view)} re-auth required` : profileLabel(p, now, view),
+    ...(refresh ? { refresh } : {}),
+  }
+}
+
+/** The OAuth refresh marker, when it applies to the credential generation now stored. */
+function refreshStateOf(
+  view: AuthView,
+  p: StoredProfile,
+  provider: string,
+  now: number,
+): CredentialHealthRow['refresh'] {
+  const m = view.states.get(p.id)?.oauthRefresh
+  if (!m || m.generation !== p.generation || p.credential.type !== 'oauth') return undefined
+  if (m.status === 'backoff' && (m.retryAt ?? 0) <= now) return undefined
+  return {
+    status: m.status,
+    reason: m.reason,
+    message: m.message,
+    ...(m.status === 'reauth_required' ? { command: loginCommand(provider) } : {}),
+    ...(m.retryAt !== undefined ? { retryAt: m.retryAt } : {}),
   }
 }
 
@@ -248,6 +288,16 @@ function problemsFor(row: CredentialHealthRow, refIssue?: string): CheckProblem[
     ]
   }
   if (row.type === 'api_key') return []
+  if (row.refresh?.status === 'reauth_required') {
+    return [
+      {
+        ...base,
+        level: 'error',
+        message: `${row.profileId}: re-authentication required (${row.refresh.reason}); the provider refused its refresh token`,
+        fix: row.refresh.command,
+      },
+    ]
+  }
   if (row.status === 'missing')
     return [{ ...base, level: 'error', message: `${row.profileId}: no valid expiry or token`, fix }]
   if (row.status === 'expired') {

@@ -18,6 +18,8 @@ import {
 } from '../config/paths.ts'
 import { envKeyVarNames } from '../env/env-keys.ts'
 import { type LoadedEnv, loadLayeredEnv } from '../env/load-env.ts'
+import type { OpenclawError } from '../errors.ts'
+import { checkMigrationGuard } from '../migrate/legacy-detect.ts'
 import { configRefs, describeUse, profileRefs, type RefEntry } from '../secrets/collect-refs.ts'
 import { formatRef } from '../secrets/ref.ts'
 import { type RefErrorLookup, type SecretsSnapshot, viewHooks } from '../secrets/snapshot.ts'
@@ -207,6 +209,27 @@ export class AgentRuntime {
       env: this.env.values,
       ...(this.secrets ? viewHooks(this.secrets) : {}),
     }
+  }
+
+  /**
+   * AUTH_PROFILE_MIGRATION_REQUIRED when this agent (or the default agent it reads through to)
+   * has an empty store but legacy credential files: callers must fail closed, never fall
+   * through to env keys (auth-spec 5.1).
+   */
+  legacyMigrationRequired(): OpenclawError | undefined {
+    const own = checkMigrationGuard(this.paths.agentId, this.store().listProfiles().length, {
+      agentDir: this.paths.agentDir,
+      stateDir: this.paths.stateDir,
+      isDefaultAgent: this.paths.agentId === this.defaultAgentId,
+    })
+    if (own) return own
+    const parent = this.parentAgentId
+    if (!parent) return undefined
+    return checkMigrationGuard(parent, this.store(parent).listProfiles().length, {
+      agentDir: agentDirFor(this.paths.stateDir, parent),
+      stateDir: this.paths.stateDir,
+      isDefaultAgent: true,
+    })
   }
 
   close(): void {

@@ -5,6 +5,9 @@
  */
 import { buildStatusReport } from '../../auth/status-report.ts'
 import { EXIT, OpenclawError } from '../../errors.ts'
+import { parseProbeOptions } from '../../probe/options.ts'
+import { renderProbeSection } from '../../probe/render.ts'
+import { runStatusProbe } from '../../probe/status-probe.ts'
 import { AgentRuntime } from '../../runtime/agent-runtime.ts'
 import { type CommandContext, err, out, printJson } from '../context.ts'
 import { boolOpt, stringOpt } from '../parse-args.ts'
@@ -15,12 +18,27 @@ export async function run(ctx: CommandContext): Promise<number> {
   const plain = boolOpt(ctx.parsed, 'plain')
   const check = boolOpt(ctx.parsed, 'check')
   if (json && plain) throw new OpenclawError('usage', '--json and --plain cannot be combined.')
+  const probeOpts = parseProbeOptions(ctx.parsed.values)
   const runtime = AgentRuntime.open({ env: ctx.env, cwd: ctx.cwd, agentFlag: stringOpt(ctx.parsed, 'agent') })
   try {
     await runtime.activateSecrets()
     for (const line of runtime.diagnostics()) err(ctx, line)
     const now = ctx.clock()
     const report = buildStatusReport(runtime.view(), now)
+    // Legacy files + empty store: the runtime fails closed, so status must say so (auth-spec 5.1).
+    const migration = runtime.legacyMigrationRequired()
+    if (migration) {
+      if (!check) err(ctx, `error: ${migration.message}\n  fix: ${migration.hint ?? 'openclaw doctor --fix'}`)
+      report.check.problems.unshift({
+        level: 'error',
+        provider: '*',
+        message: migration.message,
+        fix: 'openclaw doctor --fix',
+      })
+      report.check.exitCode = 1
+    }
+    if (migration && probeOpts) throw migration
+    const probes = probeOpts ? await runStatusProbe(ctx, runtime, probeOpts) : undefined
     if (json) {
       printJson(ctx, {
         configPath: runtime.paths.configPath,
@@ -35,6 +53,7 @@ export async function run(ctx: CommandContext): Promise<number> {
         allowed: Object.keys(runtime.config.agents?.defaults?.models ?? {}),
         auth: {
           ...report.auth,
+          ...(probes ? { probes } : {}),
           shellEnvFallback: {
             enabled: runtime.config.env?.shellEnv?.enabled === true,
             appliedKeys: runtime.env.shellApplied,
@@ -56,6 +75,7 @@ export async function run(ctx: CommandContext): Promise<number> {
           now,
         }),
       )
+      if (probes) ctx.io.stdout.write(`${renderProbeSection(probes).join('\n')}\n`)
     }
     if (!check) return EXIT.ok
     if (!json)

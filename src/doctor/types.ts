@@ -1,0 +1,133 @@
+/**
+ * Doctor's data model: the gathered state (everything I/O found out) and the findings derived
+ * from it by a pure function. Gatherers fill DoctorState; findings.ts never touches the disk.
+ */
+import type { CheckProblem, UnusableProfile } from '../auth/status-report.ts'
+import type { LegacyFileInfo } from '../migrate/legacy-detect.ts'
+import type { StaleOrder } from '../migrate/stale-order.ts'
+import type { Rejected } from '../migrate/types.ts'
+
+export type FindingLevel = 'info' | 'warning' | 'error'
+export type FindingArea = 'config' | 'auth' | 'legacy' | 'files' | 'env' | 'secrets' | 'gateway' | 'network'
+
+export interface FindingFix {
+  /** A command the user can run (always shown when present). */
+  command?: string
+  description?: string
+  /** True when `openclaw doctor --fix` applies it by itself. */
+  automatic: boolean
+}
+
+export interface Finding {
+  /** Stable: `<kind>` or `<kind>:<subject>`, e.g. `auth.cooldown:anthropic:work`. */
+  id: string
+  area: FindingArea
+  level: FindingLevel
+  title: string
+  detail: string
+  fix?: FindingFix
+}
+
+export interface ConfigCheck {
+  status: 'ok' | 'missing' | 'invalid' | 'unreadable'
+  message?: string
+  warnings: string[]
+}
+
+export interface AgentAuthCheck {
+  agentId: string
+  isDefault: boolean
+  storePath: string
+  /** The store could not be read (corrupt, foreign, newer schema...); code + message. */
+  storeError?: { code: string; message: string }
+  problems: CheckProblem[]
+  unusable: UnusableProfile[]
+  /** Set when the runtime guard would fail this agent closed. */
+  migrationRequired?: { message: string; files: string[] }
+  /** `openai-codex:*` ids still in the store. */
+  codexIds: string[]
+}
+
+export interface ModeCheck {
+  path: string
+  kind: 'dir' | 'file'
+  mode: number
+  /** The mode we want: 0700 dirs, 0600 files. */
+  expected: number
+  ownedByUser: boolean
+}
+
+export interface EnvCheck {
+  files: string[]
+  ignored: Array<{ name: string; file: string; reason: string }>
+  shellEnabled: boolean
+  shellApplied: string[]
+  shellError?: string
+}
+
+export interface GatewayCheck {
+  url: string
+  port: number
+  portSource: 'env' | 'config' | 'default'
+  reachable: boolean
+  /** HTTP status of /health when it answered. */
+  status?: number
+  error?: string
+  /** Whether an unauthenticated API call was refused (401/403); undefined when not checked. */
+  requiresAuth?: boolean
+}
+
+export interface SecretsCheck {
+  unresolved: Array<{ ref: string; where: string; message: string }>
+  notChecked: Array<{ ref: string; where: string }>
+  plaintext: number
+  error?: string
+}
+
+export interface LegacyFileCheck extends LegacyFileInfo {
+  credentials: number
+  rejected: Rejected[]
+  /** Whole-file parse failure (file will be left untouched). */
+  failure?: string
+}
+
+export interface LegacyAgentCheck {
+  agentId: string
+  storePath: string
+  storeProfiles: number
+  /** An OpenClaw store sits at our store path. */
+  foreignStore: boolean
+  files: LegacyFileCheck[]
+}
+
+export interface LegacyCheck {
+  agents: LegacyAgentCheck[]
+  clawdbot?: { dir: string; agents: string[] }
+}
+
+export interface NetworkCheck {
+  provider: string
+  origin: string
+  reachable: boolean
+  latencyMs?: number
+  error?: string
+}
+
+export interface DoctorState {
+  now: number
+  stateDir: string
+  configPath: string
+  defaultAgentId: string
+  options: { deep: boolean; allowExec: boolean }
+  config: ConfigCheck
+  auth: AgentAuthCheck[]
+  modes: ModeCheck[]
+  env?: EnvCheck
+  gateway: GatewayCheck
+  secrets?: SecretsCheck
+  legacy: LegacyCheck
+  staleOrders: StaleOrder[]
+  /** What the openai-codex config migration would change (dry run). */
+  codexConfig: string[]
+  network?: NetworkCheck[]
+}
