@@ -6,7 +6,11 @@
  */
 import { OpenclawError } from '../errors.ts'
 
-export const MAX_SECRET_BYTES = 64 * 1024
+/**
+ * 16 KiB: real API keys and setup-tokens are well under 1 KiB and OAuth access tokens a few
+ * KiB; a bigger value is a paste accident, and would fail later as an oversized header (E-03).
+ */
+export const MAX_SECRET_BYTES = 16 * 1024
 
 export function normalizeSecretInput(raw: string, label: string): string {
   const value = raw.replace(/^\uFEFF/, '').trim()

@@ -4,10 +4,14 @@
  * reload). The success path touches memory only: `lastUsed` and auto session pins are queued
  * and flushed in one transaction per store off the request path.
  */
+
+import path from 'node:path'
 import { recordFailure } from '../auth/cooldown.ts'
 import type { AuthView } from '../auth/resolve.ts'
 import type { FailureClass, ProfileState } from '../auth/types.ts'
 import { emptyProfileState } from '../auth/types.ts'
+import type { OpenclawError } from '../errors.ts'
+import { agentMigrationGuard } from '../migrate/gateway-guard.ts'
 import { buildAuthView } from '../runtime/build-view.ts'
 import type { CredentialStore } from '../store/credential-store.ts'
 import type { SessionRecord } from '../store/session-repo.ts'
@@ -29,6 +33,8 @@ export class AgentState {
   private readonly pendingUsed = new Map<string, { at: number; provider: string }>()
   private readonly sessions = new Map<string, SessionRecord | null>()
   private readonly pendingSessions = new Map<string, SessionRecord | null>()
+  /** AUTH_PROFILE_MIGRATION_REQUIRED while legacy credential files wait for doctor --fix. */
+  migrationError: OpenclawError | undefined
 
   constructor(agentId: string, store: CredentialStore, parent?: AgentState) {
     this.agentId = agentId
@@ -62,6 +68,20 @@ export class AgentState {
     }
     this.cached = view
     return view
+  }
+
+  /** Re-evaluated off the request path (gateway poll tick): the check may stat legacy files. */
+  refreshMigrationGuard(stateDir: string, defaultAgentId: string, ctx: ViewContext): void {
+    const view = this.view(ctx)
+    const count = (agentId: string) => view.profiles.filter((p) => view.owners.get(p.id) === agentId).length
+    this.migrationError = agentMigrationGuard({
+      stateDir,
+      agentId: this.agentId,
+      agentDir: path.dirname(this.store.path),
+      defaultAgentId,
+      ownProfileCount: count(this.agentId),
+      ...(this.parent ? { parentProfileCount: count(this.parent.agentId) } : {}),
+    })
   }
 
   invalidate(): void {

@@ -71,6 +71,27 @@ export class GatewayState extends EventEmitter {
   /** Rows written by flushes since start (the bench reports it). */
   flushedRows = 0
 
+  private refresher: Promise<import('../oauth/refresher.ts').OAuthRefresher> | undefined
+
+  /** The OAuth refresher (loaded on first OAuth use): lease + CAS refresh, shared by all agents. */
+  oauth(): Promise<import('../oauth/refresher.ts').OAuthRefresher> {
+    this.refresher ??= import('../oauth/refresher.ts').then(({ createOAuthRefresher }) =>
+      createOAuthRefresher({
+        stateDir: this.stateDir,
+        config: () => this.config,
+        log: (e) => {
+          if (e.level !== 'debug')
+            this.log(
+              e.level === 'error' ? 'error' : e.level === 'warn' ? 'warn' : 'info',
+              `oauth ${e.event}${e.profileId ? ` ${e.profileId}` : ''}`,
+            )
+        },
+        openStore: (p) => [...this.agents.values()].find((a) => a.store.path === p)?.store,
+      }),
+    )
+    return this.refresher
+  }
+
   /** Gateway client-auth secrets as resolved at the last activation. */
   gatewaySecrets: GatewaySecrets = { errors: [] }
   private activation: Promise<void> | undefined
@@ -144,6 +165,7 @@ export class GatewayState extends EventEmitter {
       const store = CredentialStore.open(storePathFor(agentDirFor(this.stateDir, id)))
       a = new AgentState(id, store, parent)
       this.agents.set(id, a)
+      a.refreshMigrationGuard(this.stateDir, this.defaultAgent, this.ctx)
     }
     return a
   }
@@ -287,6 +309,8 @@ export class GatewayState extends EventEmitter {
       }
       let changed = false
       for (const a of this.agents.values()) if (a.pollExternalChange()) changed = true
+      for (const a of this.agents.values())
+        a.refreshMigrationGuard(this.stateDir, this.defaultAgent, this.ctx)
       if (changed) {
         this.invalidateAll()
         if (this.hasUnresolvedNewRefs()) void this.activateSecrets()
@@ -311,6 +335,7 @@ export class GatewayState extends EventEmitter {
   }
 
   close(): void {
+    void this.refresher?.then((r) => r.close())
     for (const t of this.timers) clearInterval(t)
     this.timers.length = 0
     this.flush()

@@ -6,6 +6,7 @@ import { randomUUID } from 'node:crypto'
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import { recordFailure, unusableFor } from '../auth/cooldown.ts'
 import { normalizeProviderId, parseProfileId } from '../auth/profile-id.ts'
+import type { Candidate } from '../auth/resolve.ts'
 import { lookupProviderKey, resolveProviderAuth } from '../auth/resolve.ts'
 import type { ProfileState } from '../auth/types.ts'
 import { OpenclawError } from '../errors.ts'
@@ -61,6 +62,10 @@ export async function handleChat(
   } catch (err) {
     if (OpenclawError.isInstance(err)) return fail(400, 'format', err.message, err.hint)
     throw err
+  }
+  if (agent.migrationError) {
+    const e = agent.migrationError
+    return fail(e.httpStatus, 'migration_required', e.message, e.hint)
   }
   const stream = body.stream === true
   const session = sessionKey ? agent.getSession(sessionKey) : undefined
@@ -162,7 +167,7 @@ export async function handleChat(
           model: entry.model,
           ...(c.kind === 'profile' ? { profileId: c.profileId } : {}),
         })
-        return attemptUpstream(ctx, resolveProviderEndpoint(entry.provider, state.config)!, entry.model, c)
+        return attemptWithOAuth(ctx, state, agent, entry, c)
       },
       onFailure: (entry, c, cls) => {
         const f = {
@@ -239,14 +244,51 @@ export async function handleChat(
       stream,
       headers: { ...baseHeaders, 'x-openclaw-auth-profile': served },
       now: state.clock,
-      stopMessage: () =>
-        run.stopReason === 'auth-revoked'
-          ? `The credential for ${run.provider} was removed while this request was running (auth-revoked).`
-          : undefined,
+      stopMessage: () => (run.stopReason === 'auth-revoked' ? revokedMessage(run.provider) : undefined),
     })
+  } catch (err) {
+    outcome = { state: 'error', error: (err as Error).message }
+    throw err
   } finally {
-    deps.runs.finish(runId)
+    deps.runs.finish(runId, outcome)
   }
+}
+
+/**
+ * OAuth profiles get a token good for 5+ minutes first (lease + compare-and-set refresh owned
+ * by src/oauth); a 401 on it forces one refresh, and only if the rejected token is still the
+ * stored one (another process may have rotated it already).
+ */
+async function attemptWithOAuth(
+  ctx: RequestContext,
+  state: GatewayState,
+  agent: AgentState,
+  entry: ChainEntry,
+  c: Candidate,
+): ReturnType<typeof attemptUpstream> {
+  const endpoint = resolveProviderEndpoint(entry.provider, state.config)!
+  if (c.kind !== 'profile' || c.mode !== 'oauth') return attemptUpstream(ctx, endpoint, entry.model, c)
+  const owner = agent.ownerOf(c.profileId) ?? agent
+  const refresher = await state.oauth()
+  const fresh = await refresher.ensureFresh(owner.store, c.profileId, { agentId: owner.agentId })
+  if ('error' in fresh) return refreshFailure(fresh.error)
+  if (fresh.refreshed || fresh.adoptedFrom) state.invalidateAll()
+  const first = await attemptUpstream(ctx, endpoint, entry.model, { ...c, secret: fresh.access })
+  if (first.ok || first.status !== 401 || ctx.signal.aborted) return first
+  const again = await refresher.afterUnauthorized(owner.store, c.profileId, fresh.access, {
+    agentId: owner.agentId,
+  })
+  if ('error' in again) return refreshFailure(again.error)
+  if (again.access === fresh.access) return first
+  state.invalidateAll()
+  return attemptUpstream(ctx, endpoint, entry.model, { ...c, secret: again.access })
+}
+
+function refreshFailure(e: OpenclawError): Awaited<ReturnType<typeof attemptUpstream>> {
+  // A dead refresh token needs a new login (long disable); a transient refresh failure is
+  // treated like a timeout (short, model-scoped cooldown) so other profiles take over.
+  const reason = e.code === 'reauth_required' ? 'auth_permanent' : 'timeout'
+  return { ok: false, classification: { reason, detail: e.message, ...(e.hint ? { hint: e.hint } : {}) } }
 }
 
 function revokedMessage(provider: string | undefined): string {

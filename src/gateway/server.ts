@@ -69,32 +69,45 @@ export async function startGateway(opts: GatewayOptions): Promise<GatewayHandle>
   })
   const route = async (req: http.IncomingMessage, res: http.ServerResponse): Promise<void> => {
     const path = canonicalPath(req.url ?? '/')
-    if (path === undefined)
+    if (path === undefined) {
       return sendJson(res, 400, {
         error: { type: 'invalid_request_error', message: 'Malformed request path.' },
       })
-    const method = req.method ?? 'GET'
-    if (path === '/health' && method === 'GET') {
-      return sendJson(res, 200, {
-        ok: true,
-        version: opts.version,
-        uptimeMs: Date.now() - startedAt,
-        runs: runs.list().length,
-      })
     }
+    const method = req.method ?? 'GET'
+    const inbound: InboundApi =
+      path.startsWith('/v1/messages') || headerValue(req, 'anthropic-version') ? 'anthropic' : 'openai'
+    // One decision on the canonical path for every route; /health is the only public one and
+    // says more to an authenticated caller.
+    const verdict = auth.authenticate({ peer: req.socket.remoteAddress, headers: req.headers }, state.clock())
+    if (path === '/health' && method === 'GET') {
+      return sendJson(
+        res,
+        200,
+        verdict.ok
+          ? { ok: true, version: opts.version, uptimeMs: Date.now() - startedAt, runs: runs.list().length }
+          : { ok: true },
+      )
+    }
+    if (!verdict.ok) return refuse(res, inbound, verdict, log)
     if (path === '/v1/chat/completions' && method === 'POST')
       return handleChat('openai', req, res, { state, runs, log })
     if (path === '/v1/messages' && method === 'POST')
       return handleChat('anthropic', req, res, { state, runs, log })
     if (path === '/v1/models' && method === 'GET') return sendModels(req, res, state)
-    const inbound: InboundApi =
-      path.startsWith('/v1/messages') || headerValue(req, 'anthropic-version') ? 'anthropic' : 'openai'
     writeGatewayError(res, inbound, {
       status: 404,
       kind: 'not_found',
       message: `No route for ${method} ${path}.`,
     })
   }
+  server.on('upgrade', (req, socket, head) => {
+    if (canonicalPath(req.url ?? '/') !== '/ws') {
+      socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\nContent-Length: 0\r\n\r\n')
+      return
+    }
+    control.handleUpgrade(req, socket, head)
+  })
   server.keepAliveTimeout = 65_000
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject)

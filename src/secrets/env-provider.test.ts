@@ -74,7 +74,7 @@ describe('D-ENV-02/03: oversized values and control characters', () => {
     expect(r).toEqual({
       ok: false,
       code: 'secret_ref_unresolved',
-      message: `environment variable BIG is too large (${size} bytes; limit 65536)`,
+      message: `environment variable BIG is too large (${size} bytes; limit 16384)`,
     })
   })
 

@@ -185,16 +185,14 @@ const reload: Handler = async (_params, { state }) => {
 }
 
 const runsList: Handler = (_params, { runs }) => ({
-  runs: runs
-    .list()
-    .map((r) => ({
-      runId: r.id,
-      agentId: r.agentId,
-      sessionKey: r.sessionKey,
-      provider: r.provider,
-      model: r.model,
-      startedAt: r.startedAt,
-    })),
+  runs: runs.list().map((r) => ({
+    runId: r.id,
+    agentId: r.agentId,
+    sessionKey: r.sessionKey,
+    provider: r.provider,
+    model: r.model,
+    startedAt: r.startedAt,
+  })),
 })
 
 export const METHODS: Readonly<Record<string, Handler>> = {
