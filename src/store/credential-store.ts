@@ -65,6 +65,11 @@ export class CredentialStore {
     }
   }
 
+  /** Opened with `readonly: true` (status paths); such a store must never be refreshed into. */
+  get isReadonly(): boolean {
+    return this.ctx.readonly === true
+  }
+
   close(): void {
     if (this.db.open) this.db.close()
   }
