@@ -14,6 +14,7 @@ import { resolveProviderEndpoint } from '../providers/registry.ts'
 import type { SessionRecord } from '../store/session-repo.ts'
 import type { AgentState } from './agent-state.ts'
 import { isChatCommand, runChatCommand } from './chat-commands.ts'
+import { routedToClaudeCli, serveViaClaudeCli } from './claude-cli-route.ts'
 import type { InboundApi } from './error-response.ts'
 import { type ChainEntry, runFailover } from './failover.ts'
 import type { GatewayState, Logger } from './gateway-state.ts'
@@ -138,6 +139,26 @@ export async function handleChat(
     now: state.clock,
   }
   try {
+    if (routedToClaudeCli(state.config, chain[0]!)) {
+      deps.runs.update(runId, { provider: chain[0]!.provider, model: chain[0]!.model })
+      try {
+        return await serveViaClaudeCli({
+          res,
+          inbound,
+          body,
+          stream,
+          entry: chain[0]!,
+          state,
+          agent,
+          signal: run.controller.signal,
+          headers: baseHeaders,
+        })
+      } catch (err) {
+        if (!OpenclawError.isInstance(err)) throw err
+        outcome = { state: 'error', error: err.message }
+        return fail(err.httpStatus, err.code, err.message, err.hint)
+      }
+    }
     const result = await runFailover(chain, {
       now: state.clock,
       signal: run.controller.signal,
