@@ -157,6 +157,32 @@ describe('runFailover', () => {
     }
   })
 
+  it('re-checks each candidate just before calling it: a key cooled by a concurrent request is skipped', async () => {
+    const calls: string[] = []
+    const cooledMeanwhile = new Set<string>()
+    const r = await runFailover([{ provider: 'p', model: 'm' }], {
+      now: () => NOW,
+      resolve: () => resolved('p', [profile('p:a'), profile('p:b'), profile('p:c')]),
+      envKeyUnusable: () => undefined,
+      currentlyUnusable: (_e, c) =>
+        c.kind === 'profile' && cooledMeanwhile.has(c.profileId)
+          ? { until: NOW + 60_000, reason: 'rate_limit' }
+          : undefined,
+      attempt: async (_e, c) => {
+        calls.push(c.source)
+        // Another request cools p:b while this one is talking to p:a.
+        cooledMeanwhile.add('p:b')
+        return c.source === 'profile:p:a'
+          ? { ok: false, classification: { reason: 'rate_limit', detail: '429' }, status: 429 }
+          : { ok: true, value: c.source }
+      },
+      onFailure: () => undefined,
+      onSuccess: () => {},
+    })
+    expect(calls).toEqual(['profile:p:a', 'profile:p:c'])
+    expect(r.ok && r.value).toBe('profile:p:c')
+  })
+
   it("no credentials anywhere gives the resolver's message and 401", async () => {
     const h = harness({}, {})
     const r = await h.run([{ provider: 'p', model: 'm' }])

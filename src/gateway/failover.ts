@@ -59,6 +59,12 @@ export type ErrorKind =
 export interface FailoverHooks<T> {
   now(): number
   resolve(entry: ChainEntry): ResolvedAuth
+  /**
+   * The candidate's cooldown as of now. Candidate lists are computed once per model, but
+   * concurrent requests cool keys meanwhile: without this re-check a request walking a stale
+   * list would call a key another request just saw rate-limited.
+   */
+  currentlyUnusable?(entry: ChainEntry, c: Candidate): { until: number; reason: FailureClass } | undefined
   /** In-memory cooldown of an env key (they have no store row). */
   envKeyUnusable(
     entry: ChainEntry,
@@ -94,7 +100,7 @@ export async function runFailover<T>(
     }
     for (const c of resolved.candidates) {
       if (hooks.signal?.aborted) return finish(attempts, hooks.now(), 'aborted')
-      const skipped = skipReason(entry, c, hooks)
+      const skipped = skipReason(entry, c, hooks) ?? nowCooling(entry, c, hooks)
       if (skipped) {
         attempts.push(skipped)
         continue
@@ -125,6 +131,22 @@ export async function runFailover<T>(
     }
   }
   return finish(attempts, hooks.now(), undefined, hint)
+}
+
+function nowCooling<T>(entry: ChainEntry, c: Candidate, hooks: FailoverHooks<T>): AttemptRecord | undefined {
+  if (c.kind !== 'profile' || entry.profileId) return undefined
+  const u = hooks.currentlyUnusable?.(entry, c)
+  if (!u) return undefined
+  return {
+    provider: entry.provider,
+    model: entry.model,
+    source: c.source,
+    profileId: c.profileId,
+    outcome: 'skipped',
+    reason: u.reason,
+    until: u.until,
+    detail: `${c.profileId} started cooling down during this request (${u.reason})`,
+  }
 }
 
 function skipReason<T>(entry: ChainEntry, c: Candidate, hooks: FailoverHooks<T>): AttemptRecord | undefined {

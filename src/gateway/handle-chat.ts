@@ -178,6 +178,12 @@ export async function handleChat(
           ...(entry.profileId ? { profileId: entry.profileId } : {}),
         })
       },
+      currentlyUnusable: (entry, c) => {
+        if (c.kind !== 'profile') return undefined
+        const st = state.view(agent.agentId).states.get(c.profileId)
+        const u = st ? unusableFor(st, entry.model, state.clock()) : undefined
+        return u ? { until: u.until, reason: u.reason } : undefined
+      },
       envKeyUnusable: (entry, c) => {
         const u = unusableFor(state.envKeyState(entry.provider, c.source), entry.model, state.clock())
         return u ? { until: u.until, reason: u.reason } : undefined

@@ -6,8 +6,6 @@
 import { buildStatusReport } from '../../auth/status-report.ts'
 import { EXIT, OpenclawError } from '../../errors.ts'
 import { parseProbeOptions } from '../../probe/options.ts'
-import { renderProbeSection } from '../../probe/render.ts'
-import { runStatusProbe } from '../../probe/status-probe.ts'
 import { AgentRuntime } from '../../runtime/agent-runtime.ts'
 import { type CommandContext, err, out, printJson } from '../context.ts'
 import { boolOpt, stringOpt } from '../parse-args.ts'
@@ -38,7 +36,10 @@ export async function run(ctx: CommandContext): Promise<number> {
       report.check.exitCode = 1
     }
     if (migration && probeOpts) throw migration
-    const probes = probeOpts ? await runStatusProbe(ctx, runtime, probeOpts) : undefined
+    // The probe pulls in the gateway's upstream code, translators and OAuth: load it only when
+    // asked, so the cron path (`--check`) stays close to `node -e 0`.
+    const probeMod = probeOpts ? await import('../../probe/status-probe.ts') : undefined
+    const probes = probeOpts && probeMod ? await probeMod.runStatusProbe(ctx, runtime, probeOpts) : undefined
     if (json) {
       printJson(ctx, {
         configPath: runtime.paths.configPath,
@@ -75,7 +76,10 @@ export async function run(ctx: CommandContext): Promise<number> {
           now,
         }),
       )
-      if (probes) ctx.io.stdout.write(`${renderProbeSection(probes).join('\n')}\n`)
+      if (probes) {
+        const { renderProbeSection } = await import('../../probe/render.ts')
+        ctx.io.stdout.write(`${renderProbeSection(probes).join('\n')}\n`)
+      }
     }
     if (!check) return EXIT.ok
     if (!json)
