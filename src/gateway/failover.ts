@@ -111,6 +111,8 @@ export async function runFailover<T>(
         return { ok: true, value: out.value, entry, candidate: c, attempts }
       }
       const cls = out.classification
+      // A client that went away says nothing about the credential: record nothing.
+      if (hooks.signal?.aborted) return finish(attempts, hooks.now(), 'aborted')
       const until = hooks.onFailure(entry, c, cls)
       attempts.push({
         provider: entry.provider,

@@ -3,11 +3,12 @@
  * points the providers at a mock provider server. Same code path as `openclaw gateway`.
  */
 import fs from 'node:fs'
+import path from 'node:path'
 import type { Credential } from '../../src/auth/types.ts'
 import { GatewayState } from '../../src/gateway/gateway-state.ts'
 import { type GatewayHandle, startGateway } from '../../src/gateway/server.ts'
 import { CredentialStore } from '../../src/store/credential-store.ts'
-import { makeTempHome, type TempHome } from './cli.ts'
+import { CANARY_DIR, makeTempHome, recordArtifact, type TempHome } from './cli.ts'
 import type { MockProvider } from './mock-provider/index.ts'
 
 export interface TestGateway {
@@ -34,10 +35,13 @@ export async function startTestGateway(opts: {
   env?: Record<string, string>
   profiles?: Record<string, Credential>
   agentId?: string
+  /** Runs after the config is written, before the gateway starts (e.g. plant legacy files). */
+  setup?: (home: TempHome) => void
 }): Promise<TestGateway> {
   const home = makeTempHome()
   const config = { models: { providers: providerConfig(opts.mock) }, ...(opts.config ?? {}) }
   home.writeConfig(config)
+  opts.setup?.(home)
   if (opts.profiles) {
     const store = CredentialStore.open(home.storePath(opts.agentId ?? 'main'))
     for (const [id, cred] of Object.entries(opts.profiles)) store.upsertProfile(id, cred)
@@ -57,6 +61,7 @@ export async function startTestGateway(opts: {
     state,
   })
   state.startWatching()
+  captureClientResponses(handle.url)
   return {
     url: handle.url,
     home,
@@ -67,9 +72,93 @@ export async function startTestGateway(opts: {
     async close() {
       await handle.close()
       state.close()
+      recordArtifact('gateway-logs', { logs: logs.join('\n') })
+      snapshotStateDir(home.stateDir)
       fs.rmSync(home.home, { recursive: true, force: true })
     },
   }
+}
+
+let snapshotSeq = 0
+
+/** Copies a state dir (stores closed) into the canary registry before the test deletes it. */
+export function snapshotStateDir(stateDir: string): void {
+  try {
+    if (!fs.existsSync(stateDir)) return
+    const dir = path.join(CANARY_DIR, 'snapshots', `${process.pid}-${++snapshotSeq}`)
+    fs.cpSync(stateDir, path.join(dir, 'state'), { recursive: true })
+    fs.writeFileSync(path.join(dir, 'source.txt'), stateDir)
+  } catch {
+    // Recording never fails a test.
+  }
+}
+
+const capturedOrigins = new Set<string>()
+let originalFetch: typeof fetch | undefined
+
+/**
+ * From now on, responses from `url`'s origin that this process receives through the global fetch
+ * (the official SDKs use it too) are copied into the canary registry as the client reads them:
+ * status, headers and body bytes. Nothing is buffered ahead of the client and a cancel still
+ * reaches the connection, so streaming and abort behaviour are unchanged.
+ */
+export function captureClientResponses(url: string): void {
+  capturedOrigins.add(new URL(url).origin)
+  if (originalFetch) return
+  const original = globalThis.fetch
+  originalFetch = original
+  globalThis.fetch = async function capturingFetch(input: string | URL | Request, init?: RequestInit) {
+    const res = await original(input, init)
+    let origin: string | undefined
+    try {
+      origin = new URL(input instanceof Request ? input.url : String(input)).origin
+    } catch {
+      return res
+    }
+    return capturedOrigins.has(origin) ? recordingResponse(res) : res
+  } as typeof fetch
+}
+
+function recordingResponse(res: Response): Response {
+  const head = `HTTP ${res.status} ${res.statusText}\n${[...res.headers].map(([k, v]) => `${k}: ${v}`).join('\n')}`
+  if (res.body === null || res.status < 200 || res.status > 599) {
+    recordArtifact('http-response', { head })
+    return res
+  }
+  const reader = res.body.getReader()
+  const chunks: Uint8Array[] = []
+  let saved = false
+  const save = (note: string) => {
+    if (saved) return
+    saved = true
+    recordArtifact('http-response', { head, body: Buffer.concat(chunks), end: note })
+  }
+  const body = new ReadableStream<Uint8Array>({
+    async pull(controller) {
+      let step: Awaited<ReturnType<typeof reader.read>>
+      try {
+        step = await reader.read()
+      } catch (err) {
+        save('error')
+        throw err
+      }
+      if (step.done) {
+        save('complete')
+        controller.close()
+        return
+      }
+      chunks.push(step.value)
+      controller.enqueue(step.value)
+    },
+    cancel(reason) {
+      save('cancelled')
+      return reader.cancel(reason)
+    },
+  })
+  const copy = new Response(body, { status: res.status, statusText: res.statusText, headers: res.headers })
+  for (const key of ['url', 'redirected', 'type'] as const)
+    Object.defineProperty(copy, key, { value: res[key] })
+  return copy
 }
 
 /** Polls `check` until it returns true or the deadline passes (no fixed sleeps). */

@@ -1,0 +1,220 @@
+/**
+ * `--expires-in` durations (src/auth/duration.ts), env key lists (src/env/env-keys.ts) and model
+ * refs with `@profile` (src/auth/model-ref.ts): every input either parses to what the grammar
+ * says or is refused with an OpenclawError, never anything else.
+ */
+import fc from 'fast-check'
+import { describe, expect, it } from 'vitest'
+import { MAX_DURATION_MS, parseDuration } from '../../src/auth/duration.ts'
+import { parseModelRef } from '../../src/auth/model-ref.ts'
+import { normalizeProviderId } from '../../src/auth/profile-id.ts'
+import { collectEnvApiKeys, providerEnvPrefix, splitKeyList } from '../../src/env/env-keys.ts'
+import { nastyString, openclawErrorOf, RAW_CONTROL, runs } from './support.ts'
+
+const UNIT_MS: Record<string, number> = { w: 604_800_000, d: 86_400_000, h: 3_600_000, m: 60_000, s: 1000 }
+
+describe('--expires-in durations', () => {
+  const part = fc.tuple(fc.integer({ min: 0, max: 5000 }), fc.constantFrom('w', 'd', 'h', 'm', 's'))
+  const spec = fc.uniqueArray(part, { minLength: 1, maxLength: 5, selector: ([, u]) => u })
+
+  it('a sum of distinct units parses to its milliseconds, in any case and surrounding space', () => {
+    fc.assert(
+      fc.property(spec, fc.boolean(), fc.constantFrom('', ' ', '\t'), (parts, upper, pad) => {
+        const text = parts.map(([n, u]) => `${n}${u}`).join('')
+        const total = parts.reduce((sum, [n, u]) => sum + n * (UNIT_MS[u] as number), 0)
+        const input = `${pad}${upper ? text.toUpperCase() : text}${pad}`
+        const err = openclawErrorOf(() => parseDuration(input))
+        if (total > 0 && total <= MAX_DURATION_MS) {
+          expect(err).toBeUndefined()
+          expect(parseDuration(input)).toBe(total)
+        } else {
+          expect(err?.code).toBe('invalid_duration')
+          expect(err?.hint).toMatch(/greater than zero|capped at 100 years/)
+        }
+      }),
+      runs(500),
+    )
+  })
+
+  it('anything else is refused as invalid_duration, with an escaped message', () => {
+    fc.assert(
+      fc.property(
+        fc.oneof(nastyString(30), fc.stringMatching(/^\d{1,3}[a-z]?(\d{1,3}[a-z]?)?$/)),
+        (input) => {
+          const err = openclawErrorOf(() => parseDuration(input))
+          if (err === undefined) {
+            const ms = parseDuration(input)
+            expect(ms).toBeGreaterThan(0)
+            expect(ms).toBeLessThanOrEqual(MAX_DURATION_MS)
+            // Only whole numbers with known, distinct units get here.
+            expect(input.trim().toLowerCase()).toMatch(/^(\d+[wdhms])+$/)
+            return
+          }
+          expect(err.code).toBe('invalid_duration')
+          expect(err.message.startsWith('Invalid duration "')).toBe(true)
+          expect(RAW_CONTROL.test(err.message)).toBe(false)
+        },
+      ),
+      runs(400),
+    )
+  })
+})
+
+describe('env key lists', () => {
+  const key = fc.stringMatching(/^[A-Za-z0-9_-]{1,12}$/)
+  const sep = fc.constantFrom(',', ';', ' ', '\n', '\t', ', ', ' ;\n', ',,')
+
+  it('splitKeyList: no empty parts, no separators inside, same keys in the same order', () => {
+    fc.assert(
+      fc.property(
+        fc.array(key, { maxLength: 8 }),
+        fc.array(sep, { minLength: 9, maxLength: 9 }),
+        sep,
+        (keys, seps, edge) => {
+          const text = edge + keys.map((k, i) => k + seps[i]).join('') + edge
+          const parts = splitKeyList(text)
+          expect(parts).toEqual(keys)
+          for (const p of parts) expect(p).toMatch(/^[^\s,;]+$/)
+          expect(splitKeyList(parts.join(','))).toEqual(parts)
+        },
+      ),
+      runs(400),
+    )
+  })
+
+  it('collectEnvApiKeys: deduped keeping the first, no empties or placeholders, labels never hold values', () => {
+    const value = fc.oneof(key, fc.constantFrom('', ' ', 'undefined', 'null', 'dup-key'))
+    const listValue = fc.array(value, { maxLength: 4 }).map((v) => v.join(','))
+    fc.assert(
+      fc.property(
+        fc.constantFrom('anthropic', 'openai', 'google', 'my-provider'),
+        fc.record(
+          {
+            list: listValue,
+            live: listValue,
+            single: value,
+            n1: value,
+            n10: value,
+            n2: value,
+            google: value,
+          },
+          { requiredKeys: [] },
+        ),
+        (provider, v) => {
+          const p = providerEnvPrefix(provider)
+          const env: Record<string, string | undefined> = {
+            [`${p}_API_KEYS`]: v.list,
+            [`OPENCLAW_LIVE_${p}_KEYS`]: v.live,
+            [`${p}_API_KEY`]: v.single,
+            [`${p}_API_KEY_1`]: v.n1,
+            [`${p}_API_KEY_10`]: v.n10,
+            [`${p}_API_KEY_2`]: v.n2,
+            GOOGLE_API_KEY: v.google,
+          }
+          const got = collectEnvApiKeys(provider, env)
+          const values = got.map((k) => k.value)
+          expect(new Set(values).size).toBe(values.length)
+          for (const k of got) {
+            expect(k.value).not.toBe('')
+            expect(['undefined', 'null']).not.toContain(k.value)
+            expect(k.value.trim()).toBe(k.value)
+            expect(k.source.startsWith(`env: ${k.varName}`)).toBe(true)
+            if (k.value.length > 3) expect(k.source).not.toContain(k.value)
+          }
+          // First occurrence wins: the expected order, built independently.
+          const ordered: string[] = []
+          const add = (raw: string | undefined, list = false) => {
+            for (const part of list ? splitKeyList(raw ?? '') : [raw ?? '']) {
+              const t = part.trim()
+              if (t && t !== 'undefined' && t !== 'null' && !ordered.includes(t)) ordered.push(t)
+            }
+          }
+          add(v.list, true)
+          add(v.live, true)
+          add(v.single)
+          add(v.n1)
+          add(v.n2)
+          add(v.n10)
+          if (provider === 'google') add(v.google)
+          expect(values).toEqual(ordered)
+        },
+      ),
+      runs(400),
+    )
+  })
+
+  it('a set OPENCLAW_LIVE_<P>_KEY pins exactly that one key', () => {
+    fc.assert(
+      fc.property(key, fc.array(key, { maxLength: 4 }), (pin, others) => {
+        const got = collectEnvApiKeys('openai', {
+          OPENCLAW_LIVE_OPENAI_KEY: ` ${pin} `,
+          OPENAI_API_KEYS: others.join(','),
+        })
+        expect(got).toEqual([
+          { value: pin, varName: 'OPENCLAW_LIVE_OPENAI_KEY', source: 'env: OPENCLAW_LIVE_OPENAI_KEY' },
+        ])
+      }),
+      runs(200),
+    )
+  })
+})
+
+describe('model refs with @profile', () => {
+  const provider = fc.stringMatching(/^[a-z0-9][a-z0-9._-]{0,15}$/)
+  const model = fc.stringMatching(/^[A-Za-z0-9][A-Za-z0-9._:/-]{0,30}$/).filter((m) => !m.endsWith('/'))
+  const name = fc.stringMatching(/^[A-Za-z0-9_+][A-Za-z0-9._+-]{0,15}$/)
+
+  it('<provider>/<model>[@<provider>:<name>] parses to its parts, split on the first slash', () => {
+    fc.assert(
+      fc.property(provider, model, fc.option(name, { nil: undefined }), fc.boolean(), (p, m, n, upper) => {
+        const shownProvider = upper ? p.toUpperCase() : p
+        const text = `${shownProvider}/${m}${n === undefined ? '' : `@${p}:${n}`}`
+        const ref = parseModelRef(`  ${text} `)
+        const normalized = normalizeProviderId(shownProvider)
+        expect(ref.provider).toBe(normalized)
+        expect(ref.model).toBe(m)
+        expect(ref.key).toBe(`${normalized}/${m}`)
+        expect(ref.profileId).toBe(n === undefined ? undefined : `${p}:${n}`)
+      }),
+      runs(500),
+    )
+  })
+
+  it('a pin for another provider is refused as profile_provider_mismatch', () => {
+    fc.assert(
+      fc.property(provider, provider, model, name, (p, q, m, n) => {
+        fc.pre(normalizeProviderId(p) !== normalizeProviderId(q))
+        const err = openclawErrorOf(() => parseModelRef(`${p}/${m}@${q}:${n}`))
+        expect(err?.code).toBe('profile_provider_mismatch')
+      }),
+      runs(300),
+    )
+  })
+
+  it('arbitrary input: only OpenclawErrors, and C0 controls never echoed raw', () => {
+    fc.assert(
+      fc.property(fc.oneof(nastyString(60), fc.string({ unit: 'binary', maxLength: 600 })), (text) => {
+        const err = openclawErrorOf(() => parseModelRef(text))
+        if (err === undefined) {
+          const ref = parseModelRef(text)
+          expect(ref.key).toBe(`${ref.provider}/${ref.model}`)
+          expect(/[\x00-\x1f\x7f\s]/.test(ref.model)).toBe(false)
+          return
+        }
+        expect(['invalid_input', 'invalid_profile_id', 'profile_provider_mismatch']).toContain(err.code)
+        expect(/[\x00-\x09\x0b-\x1f]/.test(err.message), JSON.stringify(err.message)).toBe(false)
+      }),
+      runs(800),
+    )
+  })
+
+  // KNOWN GAP (asserted as it is today; docs/reliability.md): the refusal message quotes the
+  // input with JSON.stringify, which leaves DEL raw, and C1 controls / bidi overrides are not
+  // refused at all, so they reach status output and logs. Intended: refuse them and escape
+  // with escapeForMessage (src/auth/model-ref.ts, the check at the top of parseModelRef).
+  it('KNOWN GAP: DEL is echoed raw; C1 controls and bidi overrides are accepted in model ids', () => {
+    expect(openclawErrorOf(() => parseModelRef('openai/gpt\x7fx'))?.message).toContain('\x7f')
+    expect(parseModelRef('openai/gpt\u009b2J').model).toBe('gpt\u009b2J')
+    expect(parseModelRef('openai/gpt\u202ex').model).toBe('gpt\u202ex')
+  })
+})
