@@ -5,9 +5,7 @@
 import { randomUUID } from 'node:crypto'
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import { recordFailure, unusableFor } from '../auth/cooldown.ts'
-import { normalizeProviderId, parseProfileId } from '../auth/profile-id.ts'
-import type { Candidate } from '../auth/resolve.ts'
-import { lookupProviderKey, resolveProviderAuth } from '../auth/resolve.ts'
+import { resolveProviderAuth } from '../auth/resolve.ts'
 import type { ProfileState } from '../auth/types.ts'
 import { OpenclawError } from '../errors.ts'
 import { resolveProviderEndpoint } from '../providers/registry.ts'
@@ -19,10 +17,12 @@ import type { InboundApi } from './error-response.ts'
 import { type ChainEntry, runFailover } from './failover.ts'
 import type { GatewayState, Logger } from './gateway-state.ts'
 import { BodyError, headerValue, readJsonBody } from './http-util.ts'
+import { attemptWithOAuth } from './oauth-attempt.ts'
 import { writeGatewayError, writeGatewayReply, writeUpstreamSuccess } from './respond.ts'
 import type { RunRegistry } from './runs.ts'
+import { orderSignature, pinFor } from './session-pins.ts'
 import { resolveTarget } from './target.ts'
-import { attemptUpstream, type RequestContext } from './upstream-attempt.ts'
+import type { RequestContext } from './upstream-attempt.ts'
 
 export interface ChatDeps {
   state: GatewayState
@@ -281,70 +281,8 @@ export async function handleChat(
   }
 }
 
-/**
- * OAuth profiles get a token good for 5+ minutes first (lease + compare-and-set refresh owned
- * by src/oauth); a 401 on it forces one refresh, and only if the rejected token is still the
- * stored one (another process may have rotated it already).
- */
-async function attemptWithOAuth(
-  ctx: RequestContext,
-  state: GatewayState,
-  agent: AgentState,
-  entry: ChainEntry,
-  c: Candidate,
-): ReturnType<typeof attemptUpstream> {
-  const endpoint = resolveProviderEndpoint(entry.provider, state.config)!
-  if (c.kind !== 'profile' || c.mode !== 'oauth') return attemptUpstream(ctx, endpoint, entry.model, c)
-  const owner = agent.ownerOf(c.profileId) ?? agent
-  const refresher = await state.oauth()
-  const fresh = await refresher.ensureFresh(owner.store, c.profileId, { agentId: owner.agentId })
-  if ('error' in fresh) return refreshFailure(fresh.error)
-  if (fresh.refreshed || fresh.adoptedFrom) state.invalidateAll()
-  const first = await attemptUpstream(ctx, endpoint, entry.model, { ...c, secret: fresh.access })
-  if (first.ok || first.status !== 401 || ctx.signal.aborted) return first
-  const again = await refresher.afterUnauthorized(owner.store, c.profileId, fresh.access, {
-    agentId: owner.agentId,
-  })
-  if ('error' in again) return refreshFailure(again.error)
-  if (again.access === fresh.access) return first
-  state.invalidateAll()
-  return attemptUpstream(ctx, endpoint, entry.model, { ...c, secret: again.access })
-}
-
-function refreshFailure(e: OpenclawError): Awaited<ReturnType<typeof attemptUpstream>> {
-  // A dead refresh token needs a new login (long disable); a transient refresh failure is
-  // treated like a timeout (short, model-scoped cooldown) so other profiles take over.
-  const reason = e.code === 'reauth_required' ? 'auth_permanent' : 'timeout'
-  return { ok: false, classification: { reason, detail: e.message, ...(e.hint ? { hint: e.hint } : {}) } }
-}
-
 function revokedMessage(provider: string | undefined): string {
   return `The credential for ${provider ?? 'this provider'} was removed while this request was running (auth-revoked). Add a key back to continue; removal does not revoke it at the provider.`
-}
-
-/** The session's pin applies only to entries of its own provider; a stale auto pin is dropped. */
-function pinFor(session: SessionRecord | undefined, entry: ChainEntry, signature: string) {
-  if (!session?.profileOverride || entry.profileId) return undefined
-  const source = session.profileOverrideSource ?? 'user'
-  let provider: string
-  try {
-    provider = normalizeProviderId(parseProfileId(session.profileOverride).provider)
-  } catch {
-    return undefined
-  }
-  if (provider !== entry.provider) return undefined
-  if (source === 'auto' && session.orderSignature !== signature) return undefined
-  return { profileId: session.profileOverride, source }
-}
-
-/** Changes whenever the effective order configuration for a provider changes (invalidates auto pins). */
-function orderSignature(view: ReturnType<GatewayState['view']>, provider: string): string {
-  const override = lookupProviderKey(view.orderOverrides, provider)
-  const cfg = lookupProviderKey(view.config.auth?.order, provider)
-  const ids = view.profiles
-    .filter((p) => normalizeProviderId(p.credential.provider) === provider)
-    .map((p) => p.id)
-  return JSON.stringify([override ?? null, cfg ?? null, ids])
 }
 
 function lastUserText(inbound: InboundApi, body: Record<string, unknown>): string | undefined {
