@@ -43,20 +43,19 @@ describe('models routed to the claude-cli runtime', () => {
       .withResponse()
     expect(data.choices[0]?.message.content).toBe('fake claude (api_key) says: User: hello there')
     expect(response.headers.get('x-openclaw-auth-profile')).toBe('anthropic:k')
-    const stream = await client.chat.completions.create({
-      model: 'anthropic/claude-cli-x',
-      stream: true,
-      messages: [{ role: 'user', content: 'stream it' }],
-    })
+    const { data: stream, response: sres } = await client.chat.completions
+      .create({
+        model: 'anthropic/claude-cli-x',
+        stream: true,
+        messages: [{ role: 'user', content: 'stream it' }],
+      })
+      .withResponse()
+    // How many deltas arrive depends on how the OS pipe coalesces claude's writes; that the
+    // answer is an SSE stream assembled from deltas does not.
+    expect(sres.headers.get('content-type')).toContain('text/event-stream')
     let text = ''
-    let chunks = 0
-    for await (const c of stream) {
-      const d = c.choices[0]?.delta?.content ?? ''
-      if (d) chunks++
-      text += d
-    }
+    for await (const c of stream) text += c.choices[0]?.delta?.content ?? ''
     expect(text.trim()).toBe('fake claude (api_key) says: User: stream it')
-    expect(chunks).toBeGreaterThan(1)
     expect(mock.requests).toHaveLength(0)
     expectNoCanary([...gw.logs, JSON.stringify(data)], [key])
   })
