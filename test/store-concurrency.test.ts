@@ -111,6 +111,27 @@ describe('store concurrency (multi-process)', () => {
     expect(integrity(dbPath)).toBe('ok')
   }, 60_000)
 
+  // A brand-new store opened by several processes at once: one wins the first migration, the
+  // others must see either nothing or the finished store (once a half-read probe refused it as
+  // foreign, and a rollback-to-WAL switch lost SQLite's deadlock check with SQLITE_BUSY). Each
+  // round has a small chance of hitting the window, so several rounds run.
+  it('8 processes opening one new store at the same instant all succeed, round after round', async () => {
+    for (let round = 0; round < 8; round++) {
+      const dbPath = path.join(tmpRoot, `fresh-${round}`, 'agent', 'openclaw-agent.sqlite')
+      const runs = Array.from({ length: 8 }, () =>
+        startWorker('store-increment.mjs', [dbPath, 'openai:new', '1']),
+      )
+      const results = (await runAll(runs)) as { done: number; errors: string[] }[]
+      expect(
+        results.flatMap((r) => r.errors),
+        `round ${round}`,
+      ).toEqual([])
+      const store = CredentialStore.open(dbPath, { readonly: true })
+      expect(store.getState('openai:new').failureCounts).toEqual({ unknown: 8 })
+      store.close()
+    }
+  }, 120_000)
+
   it('8 processes x 500 read-modify-write increments end at exactly 4000', async () => {
     const dbPath = path.join(tmpRoot, 'b', 'agent', 'openclaw-agent.sqlite')
     CredentialStore.open(dbPath).close()

@@ -41,9 +41,49 @@ export function openDatabase(path: string, opts: OpenDatabaseOptions = {}): Db {
 
 function openReadWrite(path: string, timeout: number, clock: Clock): Db {
   ensurePrivateDir(nodePath.dirname(path))
-  // Create the file ourselves so it is 0600 from its first byte; SQLite then gives -wal and
-  // -shm the main file's mode.
-  fs.closeSync(fs.openSync(path, fs.constants.O_RDWR | fs.constants.O_CREAT, PRIVATE_FILE_MODE))
+  createIfMissing(path)
+  // Opening a new store races its peers: a connection still in rollback mode that switches to
+  // WAL while another commits the first migration gets SQLITE_BUSY at once (SQLite's deadlock
+  // avoidance skips the busy handler). Starting over sees the winner's finished store.
+  const deadline = Date.now() + timeout
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return openReadWriteOnce(path, timeout, clock)
+    } catch (err) {
+      if (!isBusy(err) || Date.now() >= deadline) throw err
+      pauseSync(Math.min(5 * 2 ** attempt, 100))
+    }
+  }
+}
+
+/**
+ * Creates the file 0600 from its first byte (SQLite gives -wal and -shm the main file's mode).
+ * Only when missing: opening and closing a descriptor of an existing store would drop every
+ * POSIX lock this process's other connections hold on it (SQLite "How to corrupt" 2.2).
+ */
+function createIfMissing(path: string): void {
+  if (fs.existsSync(path)) return
+  try {
+    fs.closeSync(
+      fs.openSync(path, fs.constants.O_RDWR | fs.constants.O_CREAT | fs.constants.O_EXCL, PRIVATE_FILE_MODE),
+    )
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err
+  }
+}
+
+function isBusy(err: unknown): boolean {
+  const code = (err as { code?: unknown } | null)?.code
+  return typeof code === 'string' && (code.startsWith('SQLITE_BUSY') || code.startsWith('SQLITE_LOCKED'))
+}
+
+const pauseCell = new Int32Array(new SharedArrayBuffer(4))
+/** Opening is synchronous; a few milliseconds of backoff while a peer finishes creating the store. */
+function pauseSync(ms: number): void {
+  Atomics.wait(pauseCell, 0, 0, ms)
+}
+
+function openReadWriteOnce(path: string, timeout: number, clock: Clock): Db {
   let db: Db | undefined
   try {
     const checked = fs.statSync(path).size > 0 && preflight(path, timeout)

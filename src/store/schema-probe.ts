@@ -26,9 +26,14 @@ export interface SchemaProbe {
 }
 
 export function probeSchema(db: Db): SchemaProbe {
-  const tables = [...listTables(db)].filter((t) => !t.startsWith('sqlite_')).sort()
-  const userVersion = readUserVersion(db)
-  return { kind: classify(db, tables, userVersion), userVersion, tables }
+  // One read transaction: read piecewise, a peer's first migration committing in between shows
+  // "user_version 3, no tables" and a healthy new store is refused as foreign.
+  const read = (): SchemaProbe => {
+    const tables = [...listTables(db)].filter((t) => !t.startsWith('sqlite_')).sort()
+    const userVersion = readUserVersion(db)
+    return { kind: classify(db, tables, userVersion), userVersion, tables }
+  }
+  return db.inTransaction ? read() : db.transaction(read).deferred()
 }
 
 function classify(db: Db, tables: string[], userVersion: number): StoreKind {
