@@ -8,7 +8,7 @@ import { recordFailure, unusableFor } from '../auth/cooldown.ts'
 import { resolveProviderAuth } from '../auth/resolve.ts'
 import type { ProfileState } from '../auth/types.ts'
 import { OpenclawError } from '../errors.ts'
-import { resolveProviderEndpoint } from '../providers/registry.ts'
+import { endpointFor } from '../providers/registry.ts'
 import type { SessionRecord } from '../store/session-repo.ts'
 import type { AgentState } from './agent-state.ts'
 import { isChatCommand, runChatCommand } from './chat-commands.ts'
@@ -100,7 +100,7 @@ export async function handleChat(
       agentId: agent.agentId,
       inbound,
     }).chain
-    const unknown = chain.find((c) => !resolveProviderEndpoint(c.provider, state.config))
+    const unknown = chain.find((c) => !endpointFor(c.provider, state.config))
     if (unknown) {
       return fail(
         404,
@@ -140,7 +140,7 @@ export async function handleChat(
   }
   try {
     if (routedToClaudeCli(state.config, chain[0]!)) {
-      deps.runs.update(runId, { provider: chain[0]!.provider, model: chain[0]!.model })
+      deps.runs.update(runId, chain[0]!.provider, chain[0]!.model)
       try {
         return await serveViaClaudeCli({
           res,
@@ -163,7 +163,7 @@ export async function handleChat(
       now: state.clock,
       signal: run.controller.signal,
       resolve: (entry) => {
-        deps.runs.update(runId, { provider: entry.provider, model: entry.model })
+        deps.runs.update(runId, entry.provider, entry.model)
         const view = state.view(agent.agentId)
         // The auto pin written on success must carry the order this request was resolved
         // under: a view refreshed mid-request would otherwise bless a stale pin.
@@ -189,11 +189,7 @@ export async function handleChat(
         return u ? { until: u.until, reason: u.reason } : undefined
       },
       attempt: (entry, c) => {
-        deps.runs.update(runId, {
-          provider: entry.provider,
-          model: entry.model,
-          ...(c.kind === 'profile' ? { profileId: c.profileId } : {}),
-        })
+        deps.runs.update(runId, entry.provider, entry.model, c.kind === 'profile' ? c.profileId : undefined)
         return attemptWithOAuth(ctx, state, agent, entry, c)
       },
       onFailure: (entry, c, cls) => {

@@ -2,6 +2,7 @@
  * Small HTTP helpers for the gateway's node:http server.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http'
+import type { Readable } from 'node:stream'
 
 export const MAX_BODY_BYTES = 32 * 1024 * 1024
 
@@ -17,16 +18,10 @@ export async function readJsonBody(
   req: IncomingMessage,
   limit = MAX_BODY_BYTES,
 ): Promise<Record<string, unknown>> {
-  const chunks: Buffer[] = []
-  let size = 0
-  for await (const chunk of req) {
-    size += (chunk as Buffer).length
-    if (size > limit) throw new BodyError(413, `Request body larger than ${limit} bytes.`)
-    chunks.push(chunk as Buffer)
-  }
+  const text = await readAll(req, limit, () => new BodyError(413, `Request body larger than ${limit} bytes.`))
   let parsed: unknown
   try {
-    parsed = JSON.parse(Buffer.concat(chunks).toString('utf8'))
+    parsed = JSON.parse(text)
   } catch {
     throw new BodyError(400, 'Request body is not valid JSON.')
   }
@@ -34,6 +29,53 @@ export async function readJsonBody(
     throw new BodyError(400, 'Request body must be a JSON object.')
   }
   return parsed as Record<string, unknown>
+}
+
+/**
+ * Reads a stream to a UTF-8 string, refusing more than `limit` bytes. Plain listeners rather
+ * than `for await`: the async iterator costs a promise and an allocation per chunk on the
+ * request path.
+ */
+export function readAll(stream: Readable, limit: number, tooLarge: () => Error): Promise<string> {
+  return new Promise((resolve, reject) => {
+    let first: Buffer | undefined
+    let chunks: Buffer[] | undefined
+    let size = 0
+    const onData = (chunk: Buffer) => {
+      size += chunk.length
+      if (size > limit) {
+        cleanup()
+        stream.destroy()
+        reject(tooLarge())
+        return
+      }
+      if (first === undefined) first = chunk
+      else (chunks ??= [first]).push(chunk)
+    }
+    const onEnd = () => {
+      cleanup()
+      resolve(chunks ? Buffer.concat(chunks, size).toString('utf8') : (first?.toString('utf8') ?? ''))
+    }
+    const onError = (err: Error) => {
+      cleanup()
+      reject(err)
+    }
+    // 'close' without 'end': the peer went away mid-body.
+    const onClose = () => {
+      cleanup()
+      reject(Object.assign(new Error('stream closed before its end'), { code: 'ERR_STREAM_PREMATURE_CLOSE' }))
+    }
+    const cleanup = () => {
+      stream.off('data', onData)
+      stream.off('end', onEnd)
+      stream.off('error', onError)
+      stream.off('close', onClose)
+    }
+    stream.on('data', onData)
+    stream.on('end', onEnd)
+    stream.on('error', onError)
+    stream.on('close', onClose)
+  })
 }
 
 export function sendJson(

@@ -1,6 +1,6 @@
 import type { Candidate } from '../auth/resolve.ts'
 import type { OpenclawError } from '../errors.ts'
-import { resolveProviderEndpoint } from '../providers/registry.ts'
+import { endpointFor } from '../providers/registry.ts'
 import type { AgentState } from './agent-state.ts'
 import type { ChainEntry } from './failover.ts'
 import type { GatewayState } from './gateway-state.ts'
@@ -18,7 +18,7 @@ export async function attemptWithOAuth(
   entry: ChainEntry,
   c: Candidate,
 ): ReturnType<typeof attemptUpstream> {
-  const endpoint = resolveProviderEndpoint(entry.provider, state.config)!
+  const endpoint = endpointFor(entry.provider, state.config)!
   if (c.kind !== 'profile' || c.mode !== 'oauth') return attemptUpstream(ctx, endpoint, entry.model, c)
   const owner = agent.ownerOf(c.profileId) ?? agent
   const refresher = await state.oauth()

@@ -4,6 +4,7 @@
  * replies (chat commands) and errors in the inbound format.
  */
 import type { ServerResponse } from 'node:http'
+import { finished } from 'node:stream/promises'
 import { createSseDecoder, INBOUND, UPSTREAM } from '../translate/index.ts'
 import type { ChatEvent, ChatResponse } from '../translate/ir.ts'
 import { errorBody, errorHeaders, type GatewayErrorInfo, type InboundApi } from './error-response.ts'
@@ -27,10 +28,35 @@ export async function writeUpstreamSuccess(
 ): Promise<void> {
   const up = s.up
   if (s.passthrough) {
+    if (!meta.stream) {
+      // A JSON answer leaves in one write with its length: headers and body in one segment,
+      // no chunked framing (each extra write is a syscall on the hot path).
+      let text: string
+      try {
+        text = await readBody(up.body)
+      } catch {
+        const stopped = meta.stopMessage()
+        return writeGatewayError(
+          res,
+          meta.inbound,
+          stopped
+            ? { status: 401, kind: 'auth_revoked', message: stopped }
+            : { status: 502, kind: 'upstream', message: 'The upstream response was interrupted.' },
+          meta.headers,
+        )
+      }
+      const headers = forwardableHeaders(up.headers)
+      Object.assign(headers, meta.headers)
+      headers['content-length'] = String(Buffer.byteLength(text))
+      res.writeHead(up.status, headers)
+      res.end(text)
+      return
+    }
     res.writeHead(up.status, { ...forwardableHeaders(up.headers), ...meta.headers })
     res.flushHeaders()
+    up.body.on('data', (chunk: Buffer) => res.write(chunk))
     try {
-      for await (const chunk of up.body) res.write(chunk)
+      await finished(up.body)
       res.end()
     } catch {
       endStreamWithError(res, meta, 'upstream stream interrupted')

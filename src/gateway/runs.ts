@@ -36,15 +36,20 @@ export class RunRegistry extends EventEmitter {
   private readonly runs = new Map<string, Run>()
 
   start(run: Omit<Run, 'controller'>): Run {
-    const full: Run = { ...run, controller: new AbortController() }
+    const full = run as Run
+    full.controller = new AbortController()
     this.runs.set(run.id, full)
     this.emitChat(full, 'started')
     return full
   }
 
-  update(id: string, patch: Partial<Pick<Run, 'provider' | 'model' | 'profileId'>>): void {
+  /** Which provider, model and profile serve the run now (fallback moves them). */
+  update(id: string, provider: string, model: string, profileId?: string): void {
     const r = this.runs.get(id)
-    if (r) Object.assign(r, patch)
+    if (!r) return
+    r.provider = provider
+    r.model = model
+    if (profileId !== undefined) r.profileId = profileId
   }
 
   /** Ends a run; an aborted run already reported itself and stays 'aborted'. */
@@ -58,7 +63,7 @@ export class RunRegistry extends EventEmitter {
     if (r.controller.signal.aborted && r.stopReason !== 'client-disconnected') return
     if (r.stopReason === 'client-disconnected')
       this.emitChat(r, 'aborted', { stopReason: 'client-disconnected' })
-    else this.emitChat(r, outcome.state, outcome.state === 'error' ? { error: outcome.error } : {})
+    else this.emitChat(r, outcome.state, outcome.state === 'error' ? { error: outcome.error } : undefined)
   }
 
   get(id: string): Run | undefined {
@@ -78,16 +83,13 @@ export class RunRegistry extends EventEmitter {
     return true
   }
 
-  private emitChat(r: Run, state: RunState, extra: Partial<ChatEventPayload> = {}): void {
-    const payload: ChatEventPayload = {
-      runId: r.id,
-      agentId: r.agentId,
-      ...(r.sessionKey ? { sessionKey: r.sessionKey } : {}),
-      ...(r.provider ? { provider: r.provider } : {}),
-      ...(r.model ? { model: r.model } : {}),
-      state,
-      ...extra,
-    }
+  private emitChat(r: Run, state: RunState, extra?: Partial<ChatEventPayload>): void {
+    if (this.listenerCount('chat') === 0) return
+    const payload: ChatEventPayload = { runId: r.id, agentId: r.agentId, state }
+    if (r.sessionKey) payload.sessionKey = r.sessionKey
+    if (r.provider) payload.provider = r.provider
+    if (r.model) payload.model = r.model
+    if (extra) Object.assign(payload, extra)
     this.emit('chat', payload)
   }
 }

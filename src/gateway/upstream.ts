@@ -5,6 +5,7 @@
  */
 import http, { type IncomingHttpHeaders, type IncomingMessage } from 'node:http'
 import https from 'node:https'
+import { readAll } from './http-util.ts'
 
 export type TransportFailure = 'timeout' | 'reset' | 'refused' | 'aborted'
 
@@ -35,28 +36,64 @@ export interface UpstreamResponse {
 const httpAgent = new http.Agent({ keepAlive: true, maxSockets: 256, scheduling: 'lifo' })
 const httpsAgent = new https.Agent({ keepAlive: true, maxSockets: 256, scheduling: 'lifo' })
 
+interface Target {
+  https: boolean
+  hostname: string
+  port: string
+  path: string
+}
+const targets = new WeakMap<URL, Target>()
+
+/** Request options per URL object; endpoint URLs are cached, so this runs once per provider. */
+function targetOf(url: URL): Target {
+  let t = targets.get(url)
+  if (!t) {
+    t = {
+      https: url.protocol === 'https:',
+      // node:http wants a bare IPv6 literal, URL keeps the brackets.
+      hostname: url.hostname.startsWith('[') ? url.hostname.slice(1, -1) : url.hostname,
+      port: url.port,
+      path: `${url.pathname}${url.search}`,
+    }
+    targets.set(url, t)
+  }
+  return t
+}
+
+/** `req.headers` is taken over (content-length is added to it). */
 export function sendUpstream(req: UpstreamRequest): Promise<UpstreamResponse> {
   return new Promise((resolve, reject) => {
-    if (req.signal?.aborted)
-      return reject(new UpstreamTransportError('aborted', 'request aborted by the client'))
-    const isHttps = req.url.protocol === 'https:'
+    const signal = req.signal
+    if (signal?.aborted) return reject(new UpstreamTransportError('aborted', 'request aborted by the client'))
+    const t = targetOf(req.url)
     const body = typeof req.body === 'string' ? Buffer.from(req.body) : req.body
-    const outgoing = (isHttps ? https : http).request(req.url, {
+    req.headers['content-length'] = String(body.length)
+    const outgoing = (t.https ? https : http).request({
+      protocol: t.https ? 'https:' : 'http:',
+      hostname: t.hostname,
+      ...(t.port ? { port: t.port } : {}),
+      path: t.path,
       method: 'POST',
-      agent: isHttps ? httpsAgent : httpAgent,
-      headers: { ...req.headers, 'content-length': String(body.length) },
+      agent: t.https ? httpsAgent : httpAgent,
+      headers: req.headers,
     })
     let settled = false
+    let response: IncomingMessage | undefined
     const fail = (err: UpstreamTransportError) => {
       if (settled) return
       settled = true
-      cleanup()
+      signal?.removeEventListener('abort', onAbort)
       outgoing.destroy()
       reject(err)
     }
-    const onAbort = () => fail(new UpstreamTransportError('aborted', 'request aborted by the client'))
-    const cleanup = () => req.signal?.removeEventListener('abort', onAbort)
-    req.signal?.addEventListener('abort', onAbort, { once: true })
+    // One listener for the whole call: before the headers it fails the call, after them a
+    // client abort must still tear the upstream stream down.
+    const onAbort = () => {
+      const err = new UpstreamTransportError('aborted', 'request aborted by the client')
+      if (response) response.destroy(err)
+      else fail(err)
+    }
+    signal?.addEventListener('abort', onAbort, { once: true })
     outgoing.setNoDelay(true)
     outgoing.setTimeout(req.timeoutMs, () =>
       fail(
@@ -76,14 +113,8 @@ export function sendUpstream(req: UpstreamRequest): Promise<UpstreamResponse> {
         return
       }
       settled = true
-      // After headers, a client abort must still tear the upstream stream down.
-      req.signal?.removeEventListener('abort', onAbort)
-      if (req.signal) {
-        const abortBody = () =>
-          res.destroy(new UpstreamTransportError('aborted', 'request aborted by the client'))
-        req.signal.addEventListener('abort', abortBody, { once: true })
-        res.once('close', () => req.signal?.removeEventListener('abort', abortBody))
-      }
+      response = res
+      if (signal) res.once('close', () => signal.removeEventListener('abort', onAbort))
       res.setTimeout?.(req.timeoutMs)
       resolve({ status: res.statusCode ?? 0, headers: res.headers, body: res })
     })
@@ -92,18 +123,12 @@ export function sendUpstream(req: UpstreamRequest): Promise<UpstreamResponse> {
 }
 
 /** Reads a (small) body fully, bounded; used for JSON answers and error bodies. */
-export async function readBody(res: IncomingMessage, limit = 8 * 1024 * 1024): Promise<string> {
-  const chunks: Buffer[] = []
-  let size = 0
-  for await (const chunk of res) {
-    size += (chunk as Buffer).length
-    if (size > limit) {
-      res.destroy()
-      throw new UpstreamTransportError('reset', `upstream response larger than ${limit} bytes`)
-    }
-    chunks.push(chunk as Buffer)
-  }
-  return Buffer.concat(chunks).toString('utf8')
+export function readBody(res: IncomingMessage, limit = 8 * 1024 * 1024): Promise<string> {
+  return readAll(
+    res,
+    limit,
+    () => new UpstreamTransportError('reset', `upstream response larger than ${limit} bytes`),
+  )
 }
 
 export function headerRecord(h: IncomingHttpHeaders): Record<string, string> {

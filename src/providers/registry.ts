@@ -64,3 +64,24 @@ export function resolveProviderEndpoint(
     builtin: builtin !== undefined,
   }
 }
+
+const endpointCache = new WeakMap<OpenclawConfig, Map<string, ProviderEndpoint | null>>()
+
+/**
+ * The gateway's per-request lookup: the same answer as resolveProviderEndpoint, computed once
+ * per config object (a reload swaps the object, so the cache cannot go stale). Callers must
+ * not mutate the returned endpoint.
+ */
+export function endpointFor(providerId: string, config: OpenclawConfig): ProviderEndpoint | undefined {
+  let byProvider = endpointCache.get(config)
+  if (!byProvider) {
+    byProvider = new Map()
+    endpointCache.set(config, byProvider)
+  }
+  let ep = byProvider.get(providerId)
+  if (ep === undefined) {
+    ep = resolveProviderEndpoint(providerId, config) ?? null
+    byProvider.set(providerId, ep)
+  }
+  return ep ?? undefined
+}

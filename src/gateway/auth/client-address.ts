@@ -31,7 +31,8 @@ export function normalizeIp(ip: string | undefined): string {
   return ip.startsWith('::ffff:') && net.isIPv4(ip.slice(7)) ? ip.slice(7) : ip
 }
 
-function isTrusted(list: net.BlockList, ip: string): boolean {
+function isTrusted(list: net.BlockList | undefined, ip: string): boolean {
+  if (list === undefined) return false
   if (net.isIPv4(ip)) return list.check(ip, 'ipv4')
   if (net.isIPv6(ip)) return list.check(ip, 'ipv6')
   return false
@@ -40,7 +41,8 @@ function isTrusted(list: net.BlockList, ip: string): boolean {
 export function resolveClientAddress(
   peerRaw: string | undefined,
   headers: Record<string, string | string[] | undefined>,
-  trusted: net.BlockList,
+  /** Undefined when no proxy is trusted (the common case, checked per request). */
+  trusted: net.BlockList | undefined,
   opts: { allowRealIp?: boolean } = {},
 ): ClientAddress {
   const peer = normalizeIp(peerRaw)

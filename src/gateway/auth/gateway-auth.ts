@@ -35,7 +35,7 @@ export class GatewayAuth {
   readonly mode: AuthMode
   private readonly token: SecretMatcher | undefined
   private readonly password: SecretMatcher | undefined
-  private readonly trusted: ReturnType<typeof buildProxyList>
+  private readonly trusted: ReturnType<typeof buildProxyList> | undefined
   private readonly proxy: TrustedProxySettings | undefined
   private readonly allowRealIp: boolean
   private readonly exemptLoopback: boolean
@@ -54,7 +54,7 @@ export class GatewayAuth {
     this.mode = init.mode
     this.token = init.token ? createSecretMatcher(init.token) : undefined
     this.password = init.password ? createSecretMatcher(init.password) : undefined
-    this.trusted = buildProxyList(init.trustedProxies)
+    this.trusted = init.trustedProxies.length > 0 ? buildProxyList(init.trustedProxies) : undefined
     this.proxy = init.proxy
     this.allowRealIp = init.allowRealIp
     this.exemptLoopback = init.exemptLoopback

@@ -27,8 +27,13 @@ export class ControlServer {
 
   constructor(deps: ControlServerDeps) {
     this.deps = deps
-    deps.runs.on('chat', (p: ChatEventPayload) => this.broadcast(event('chat', p)))
-    this.healthTimer = setInterval(() => this.broadcast(event('health', this.health())), 30_000)
+    // Serialising an event nobody receives would cost every request; check for listeners first.
+    deps.runs.on('chat', (p: ChatEventPayload) => {
+      if (this.clients.size > 0) this.broadcast(event('chat', p))
+    })
+    this.healthTimer = setInterval(() => {
+      if (this.clients.size > 0) this.broadcast(event('health', this.health()))
+    }, 30_000)
     this.healthTimer.unref()
   }
 
