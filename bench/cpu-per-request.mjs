@@ -39,7 +39,10 @@ function cpuOf(pid) {
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'openclaw-cpu-per-req-'))
 try {
-  const mock = await startNode([path.join(ROOT, 'bench', 'mock-upstream.mjs')], { ready: jsonLine, label: 'mock' })
+  const mock = await startNode([path.join(ROOT, 'bench', 'mock-upstream.mjs')], {
+    ready: jsonLine,
+    label: 'mock',
+  })
   const mockUrl = `http://127.0.0.1:${mock.ready.port}`
   const bare = await startNode([path.join(ROOT, 'bench', 'bare-proxy.mjs'), '--upstream', mockUrl], {
     ready: jsonLine,
@@ -68,7 +71,12 @@ try {
   const anthropic = opt.route === 'anthropic'
   const body = (model) =>
     anthropic
-      ? JSON.stringify({ model, max_tokens: 64, system: 'You are a benchmark.', messages: [{ role: 'user', content: prompt }] })
+      ? JSON.stringify({
+          model,
+          max_tokens: 64,
+          system: 'You are a benchmark.',
+          messages: [{ role: 'user', content: prompt }],
+        })
       : JSON.stringify({
           model,
           messages: [
@@ -101,7 +109,8 @@ try {
   }
   const c = Number(opt.concurrency)
   const ms = Number(opt.seconds) * 1000
-  for (const { t } of Object.values(targets)) await run({ cmd: 'closed', target: t, concurrency: c, durationMs: 500 })
+  for (const { t } of Object.values(targets))
+    await run({ cmd: 'closed', target: t, concurrency: c, durationMs: 500 })
   const rows = { bare: [], gateway: [] }
   for (let r = 0; r < Number(opt.rounds); r++) {
     for (const [name, { proc, t }] of Object.entries(targets)) {

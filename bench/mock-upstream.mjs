@@ -32,6 +32,8 @@ const cfg = {
 }
 
 const nowMs = () => Number(process.hrtime.bigint()) / 1e6
+/** Wall clock with sub-ms resolution: the storm check compares it with the gateway's own log times. */
+const wallMs = () => performance.timeOrigin + performance.now()
 
 let stats
 function resetStats() {
@@ -273,7 +275,7 @@ function handle(socket, req) {
       rec = { calls: [], first429At: undefined }
       stats.limited.set(key, rec)
     }
-    if (rec.calls.length < 10_000) rec.calls.push(nowMs())
+    if (rec.calls.length < 10_000) rec.calls.push(wallMs())
   }
   const stream =
     api === 'gemini'
@@ -284,7 +286,7 @@ function handle(socket, req) {
     if (limited) {
       socket.write(RL[api])
       const rec = stats.limited.get(key)
-      rec.first429At ??= nowMs()
+      rec.first429At ??= wallMs()
       return
     }
     if (stream) streamSse(socket, api)

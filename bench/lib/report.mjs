@@ -306,7 +306,7 @@ function stormSection(r) {
   ])
   return `## 429 storm
 
-A fresh gateway with one provider and 10 stored profiles; the mock answers 429 with \`Retry-After: ${s.retryAfterS}\` for 9 of the 10 keys. ${s.concurrency} connections send Anthropic requests for ${fmtNum(s.durationMs / 1000, 1)} s, ${s.rounds.length} round(s) (fresh state each). The run is much shorter than the cooldown, so a cooled key must get exactly the calls that were already on their way when its first 429 was sent: "in flight" counts same-key calls that reached the mock before the 429 left it, or within ${s.slackMs} ms after it; "after cooldown" counts any later call (must be 0). The cooldown column is read back from the store after the run (\`until − lastFailureAt\`), and must be at least the Retry-After.
+A fresh gateway with one provider and 10 stored profiles; the mock answers 429 with \`Retry-After: ${s.retryAfterS}\` for 9 of the 10 keys. ${s.concurrency} connections send Anthropic requests for ${fmtNum(s.durationMs / 1000, 1)} s, ${s.rounds.length} round(s) (fresh state each). The run is much shorter than the cooldown, so a cooled key must get only the calls that were already on their way when the gateway recorded its cooldown: the gateway logs each failure with its time (wall clock, like the mock's arrival stamps), and "in flight" counts same-key calls that reached the mock before that first record, or within ${s.slackMs} ms after it (the mock's own lag); "after cooldown" counts any later call (must be 0; a key whose 429 the gateway never logged counts all its calls). The cooldown column is read back from the store after the run (\`until − lastFailureAt\`), and must be at least the Retry-After.
 
 ${table(
   [

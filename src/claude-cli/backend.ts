@@ -13,6 +13,7 @@
 import type { Credential } from '../auth/types.ts'
 import type { OpenclawConfig } from '../config/types.ts'
 import { OpenclawError } from '../errors.ts'
+import type { AbortLike } from '../util/abort-like.ts'
 import { checkClaudeAccount } from './account-check.ts'
 import { CLAUDE_BACKEND, resolveClaudeCommand } from './command.ts'
 import { CLI_SYNC_TTL_MS, type ClaudeAccount, ClaudeCliLoginReader } from './credentials.ts'
@@ -34,7 +35,7 @@ export interface ClaudeCliRequest {
   model?: string
   credential: ClaudeCredential
   args?: string[]
-  signal?: AbortSignal
+  signal?: AbortLike
   timeoutMs?: number
   cwd?: string
 }

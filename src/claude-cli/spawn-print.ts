@@ -6,6 +6,7 @@
  */
 import { spawn } from 'node:child_process'
 import type { Readable } from 'node:stream'
+import type { AbortLike } from '../util/abort-like.ts'
 
 type Env = Readonly<Record<string, string | undefined>>
 
@@ -26,7 +27,7 @@ export interface ClaudePrintOptions {
   /** Extra argv after `-p`, e.g. ['--output-format', 'stream-json', '--verbose']. */
   args?: string[]
   cwd?: string
-  signal?: AbortSignal
+  signal?: AbortLike
   timeoutMs?: number
 }
 

@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest'
-import { collectEnvApiKeys, envKeyVarNames, providerEnvPrefix, splitKeyList } from './env-keys.ts'
+import {
+  collectEnvApiKeys,
+  envKeyVarNames,
+  naturalCompare,
+  providerEnvPrefix,
+  splitKeyList,
+} from './env-keys.ts'
 
 const values = (provider: string, env: Record<string, string | undefined>) =>
   collectEnvApiKeys(provider, env).map((k) => k.value)
@@ -144,5 +150,14 @@ describe('envKeyVarNames', () => {
   it('includes GOOGLE_API_KEY for google providers', () => {
     expect(envKeyVarNames('google', {}).at(-1)).toBe('GOOGLE_API_KEY')
     expect(envKeyVarNames('google', {})[0]).toBe('OPENCLAW_LIVE_GEMINI_KEY')
+  })
+})
+
+describe('naturalCompare', () => {
+  it('orders digit runs as numbers and the rest by code unit, totally', () => {
+    const sorted = ['10', '2', '1', 'b', 'B', '02', 'a1', 'a10', 'a2', ''].sort(naturalCompare)
+    expect(sorted).toEqual(['', '1', '02', '2', '10', 'B', 'a1', 'a2', 'a10', 'b'])
+    expect(naturalCompare('x', 'x')).toBe(0)
+    expect(Math.sign(naturalCompare('2', '02'))).toBe(-Math.sign(naturalCompare('02', '2')))
   })
 })

@@ -98,8 +98,30 @@ function numberedKeyVars(prefix: string, env: Env): string[] {
     .sort((a, b) => naturalCompare(a.slice(stem.length), b.slice(stem.length)))
 }
 
-const collator = new Intl.Collator('en', { numeric: true, sensitivity: 'variant' })
+const RUN = /\d+|\D+/g
 
-function naturalCompare(a: string, b: string): number {
-  return collator.compare(a, b) || (a < b ? -1 : a > b ? 1 : 0)
+/**
+ * `_2` before `_10`: digit runs compare as numbers, everything else by code unit. Written out
+ * rather than Intl.Collator, whose construction alone cost every CLI start ~14 ms.
+ */
+export function naturalCompare(a: string, b: string): number {
+  const x = a.match(RUN) ?? []
+  const y = b.match(RUN) ?? []
+  for (let i = 0; i < Math.min(x.length, y.length); i++) {
+    const p = x[i]!
+    const q = y[i]!
+    if (p === q) continue
+    const pd = p.charCodeAt(0) >= 48 && p.charCodeAt(0) <= 57
+    const qd = q.charCodeAt(0) >= 48 && q.charCodeAt(0) <= 57
+    if (pd && qd) {
+      const ps = p.replace(/^0+(?=\d)/, '')
+      const qs = q.replace(/^0+(?=\d)/, '')
+      if (ps.length !== qs.length) return ps.length - qs.length
+      if (ps !== qs) return ps < qs ? -1 : 1
+      continue
+    }
+    return p < q ? -1 : 1
+  }
+  if (x.length !== y.length) return x.length - y.length
+  return a < b ? -1 : a > b ? 1 : 0
 }

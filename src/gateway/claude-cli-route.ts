@@ -12,6 +12,7 @@ import type { OpenclawConfig } from '../config/types.ts'
 import { OpenclawError } from '../errors.ts'
 import { INBOUND } from '../translate/index.ts'
 import type { ChatEvent, ChatRequest } from '../translate/ir.ts'
+import type { AbortLike } from '../util/abort-like.ts'
 import type { AgentState } from './agent-state.ts'
 import type { InboundApi } from './error-response.ts'
 import type { ChainEntry } from './failover.ts'
@@ -50,7 +51,7 @@ export async function serveViaClaudeCli(opts: {
   entry: ChainEntry
   state: GatewayState
   agent: AgentState
-  signal: AbortSignal
+  signal: AbortLike
   headers: Record<string, string>
 }): Promise<void> {
   const { res, inbound, state, entry } = opts

@@ -8,6 +8,7 @@
 import type { Classification } from '../auth/classify.ts'
 import type { Candidate, ResolvedAuth } from '../auth/resolve.ts'
 import type { FailureClass } from '../auth/types.ts'
+import type { AbortLike } from '../util/abort-like.ts'
 
 export interface ChainEntry {
   provider: string
@@ -74,7 +75,7 @@ export interface FailoverHooks<T> {
   /** Records the failure; returns when this candidate becomes usable again, if known. */
   onFailure(entry: ChainEntry, c: Candidate, cls: Classification): number | undefined
   onSuccess(entry: ChainEntry, c: Candidate): void
-  signal?: AbortSignal
+  signal?: AbortLike
 }
 
 const ENV_ROTATES: ReadonlySet<FailureClass> = new Set(['rate_limit', 'billing'])

@@ -167,8 +167,9 @@ export async function handleChat(
         const view = state.view(agent.agentId)
         // The auto pin written on success must carry the order this request was resolved
         // under: a view refreshed mid-request would otherwise bless a stale pin.
-        const sig = orderSignature(view, entry.provider)
-        signatures.set(entry.provider, sig)
+        // Only sessions carry pins; the signature is not worth computing without one.
+        const sig = sessionKey ? orderSignature(view, entry.provider) : ''
+        if (sessionKey) signatures.set(entry.provider, sig)
         const pin = pinFor(session, entry, sig)
         return resolveProviderAuth(view, {
           provider: entry.provider,

@@ -50,7 +50,8 @@ export function readAll(stream: Readable, limit: number, tooLarge: () => Error):
         return
       }
       if (first === undefined) first = chunk
-      else (chunks ??= [first]).push(chunk)
+      else if (chunks === undefined) chunks = [first, chunk]
+      else chunks.push(chunk)
     }
     const onEnd = () => {
       cleanup()

@@ -5,6 +5,7 @@
  * started, final, error, aborted (with stopReason, e.g. 'auth-revoked').
  */
 import { EventEmitter } from 'node:events'
+import { LightAbort } from '../util/abort-like.ts'
 
 export interface Run {
   id: string
@@ -14,7 +15,7 @@ export interface Run {
   model?: string
   profileId?: string
   startedAt: number
-  controller: AbortController
+  controller: LightAbort
   /** Why it was aborted, when it was (e.g. 'auth-revoked', 'client-disconnected'). */
   stopReason?: string
 }
@@ -37,7 +38,7 @@ export class RunRegistry extends EventEmitter {
 
   start(run: Omit<Run, 'controller'>): Run {
     const full = run as Run
-    full.controller = new AbortController()
+    full.controller = new LightAbort()
     this.runs.set(run.id, full)
     this.emitChat(full, 'started')
     return full

@@ -11,6 +11,7 @@ import { chatUrl } from '../providers/endpoints.ts'
 import type { ProviderEndpoint } from '../providers/registry.ts'
 import { INBOUND, UPSTREAM } from '../translate/index.ts'
 import type { ChatRequest } from '../translate/ir.ts'
+import type { AbortLike } from '../util/abort-like.ts'
 import type { InboundApi } from './error-response.ts'
 import type { AttemptOutcome } from './failover.ts'
 import {
@@ -39,7 +40,7 @@ export interface RequestContext {
   body: Record<string, unknown>
   stream: boolean
   clientHeaders: Record<string, string | undefined>
-  signal: AbortSignal
+  signal: AbortLike
   now: () => number
   /** Parsed once, on the first cross-format attempt. */
   ir?: ChatRequest

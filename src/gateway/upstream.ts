@@ -5,6 +5,7 @@
  */
 import http, { type IncomingHttpHeaders, type IncomingMessage } from 'node:http'
 import https from 'node:https'
+import type { AbortLike } from '../util/abort-like.ts'
 import { readAll } from './http-util.ts'
 
 export type TransportFailure = 'timeout' | 'reset' | 'refused' | 'aborted'
@@ -24,7 +25,7 @@ export interface UpstreamRequest {
   body: string | Buffer
   /** Idle timeout: time to headers and between body chunks. */
   timeoutMs: number
-  signal?: AbortSignal
+  signal?: AbortLike
 }
 
 export interface UpstreamResponse {

@@ -13,7 +13,9 @@ import { stringOpt } from '../parse-args.ts'
 import { VERSION } from '../version.ts'
 
 export async function run(ctx: CommandContext): Promise<number> {
-  const log = (level: string, message: string) => err(ctx, `[gateway] ${level}: ${message}`)
+  // A long-lived daemon's lines need their time (a journal adds its own, a plain log file does not).
+  const log = (level: string, message: string) =>
+    err(ctx, `[gateway] ${new Date().toISOString()} ${level}: ${message}`)
   const state = GatewayState.open({ env: ctx.env, cwd: ctx.cwd, log })
   const cfg = state.config.gateway ?? {}
   let port: number
