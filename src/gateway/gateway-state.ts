@@ -24,6 +24,7 @@ import { envKeyVarNames } from '../env/env-keys.ts'
 import { loadLayeredEnv } from '../env/load-env.ts'
 import { configRefs, profileRefs } from '../secrets/collect-refs.ts'
 import { CredentialStore } from '../store/credential-store.ts'
+import { yieldToLoop } from '../util/yield-to-loop.ts'
 import { AgentState, type ViewContext } from './agent-state.ts'
 
 function refKey(r: SecretRef): string {
@@ -220,7 +221,9 @@ export class GatewayState extends EventEmitter {
   }
 
   private async runActivation(): Promise<void> {
-    const entries = [...configRefs(this.config, { gateway: true }), ...this.profileRefEntries()]
+    const configEntries = configRefs(this.config, { gateway: true })
+    await yieldToLoop()
+    const entries = [...configEntries, ...this.profileRefEntries()]
     this.knownRefs = new Set(entries.map((e) => refKey(e.ref)))
     const cfgAuth = (this.config.gateway?.auth ?? {}) as Record<string, unknown>
     const literal = (v: unknown) => (typeof v === 'string' && v.length > 0 ? v : undefined)

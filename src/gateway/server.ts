@@ -8,6 +8,7 @@ import http from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { agentModelSelection } from '../auth/model-ref.ts'
 import { OpenclawError } from '../errors.ts'
+import { yieldToLoop } from '../util/yield-to-loop.ts'
 import { type AuthResult, GatewayAuth } from './auth/gateway-auth.ts'
 import { canonicalPath } from './canonical-path.ts'
 import { listModels } from './chat-commands.ts'
@@ -42,6 +43,7 @@ export async function startGateway(opts: GatewayOptions): Promise<GatewayHandle>
   const runs = new RunRegistry()
   const startedAt = Date.now()
   await state.activateSecrets()
+  await yieldToLoop()
   let auth = buildAuth(state, opts.bind)
   let authPrint = authFingerprint(state)
   const control = new ControlServer({ state, runs, auth: () => auth, log, version: opts.version })

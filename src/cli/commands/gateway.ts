@@ -7,7 +7,7 @@
 import { EXIT, OpenclawError } from '../../errors.ts'
 import { DEFAULT_BIND, DEFAULT_PORT, parsePort } from '../../gateway/bind-policy.ts'
 import { GatewayState } from '../../gateway/gateway-state.ts'
-import { startGateway } from '../../gateway/server.ts'
+import { yieldToLoop } from '../../util/yield-to-loop.ts'
 import { type CommandContext, err } from '../context.ts'
 import { stringOpt } from '../parse-args.ts'
 import { VERSION } from '../version.ts'
@@ -31,8 +31,13 @@ export async function run(ctx: CommandContext): Promise<number> {
   }
   const bind = stringOpt(ctx.parsed, 'bind') ?? cfg.bind ?? DEFAULT_BIND
   // A non-loopback bind without client auth is refused by the auth setup in startGateway.
-  let handle: Awaited<ReturnType<typeof startGateway>>
+  let handle: Awaited<ReturnType<typeof import('../../gateway/server.ts').startGateway>>
   try {
+    // Loaded after the config is validated, with a turn of the event loop in between: the
+    // server's module graph is the largest synchronous block of a start.
+    await yieldToLoop()
+    const { startGateway } = await import('../../gateway/server.ts')
+    await yieldToLoop()
     handle = await startGateway({ port, bind, version: VERSION, env: ctx.env, cwd: ctx.cwd, log, state })
   } catch (e) {
     state.close()
