@@ -71,6 +71,7 @@ export class GatewayState extends EventEmitter {
   private fileStamp = ''
   /** Rows written by flushes since start (the bench reports it). */
   flushedRows = 0
+  private flushQueued = false
 
   private refresher: Promise<import('../oauth/refresher.ts').OAuthRefresher> | undefined
 
@@ -296,7 +297,7 @@ export class GatewayState extends EventEmitter {
 
   startWatching(): void {
     const poll = setInterval(() => this.pollChanges(), this.opts.pollMs ?? 250)
-    const flush = setInterval(() => this.flush(), this.opts.flushMs ?? 1000)
+    const flush = setInterval(() => this.flushSome(), this.opts.flushMs ?? 1000)
     poll.unref()
     flush.unref()
     this.timers.push(poll, flush)
@@ -324,16 +325,43 @@ export class GatewayState extends EventEmitter {
     }
   }
 
+  /** Writes every agent's queued bookkeeping now (shutdown, tests, listing sessions). */
   flush(): void {
+    for (const a of this.agents.values()) this.flushAgent(a)
+  }
+
+  /**
+   * The periodic flush: each store is its own fsync'd transaction, so hundreds of dirty agents
+   * written in one go would block the event loop for hundreds of milliseconds. Writes until
+   * `budgetMs` is spent, then continues on the next turn of the loop, so requests are served in
+   * between; returns the number of agents still waiting.
+   */
+  flushSome(budgetMs = 20, elapsed: () => number = performance.now.bind(performance)): number {
+    const start = elapsed()
+    let left = 0
     for (const a of this.agents.values()) {
-      try {
-        this.flushedRows += a.flush()
-      } catch (err) {
-        this.log(
-          'warn',
-          `could not write usage bookkeeping for agent ${a.agentId}: ${(err as Error).message}`,
-        )
+      if (!a.hasPending()) continue
+      if (elapsed() - start >= budgetMs) {
+        left++
+        continue
       }
+      this.flushAgent(a)
+    }
+    if (left > 0 && !this.flushQueued) {
+      this.flushQueued = true
+      setImmediate(() => {
+        this.flushQueued = false
+        if (this.agents.size > 0) this.flushSome(budgetMs, elapsed)
+      })
+    }
+    return left
+  }
+
+  private flushAgent(a: AgentState): void {
+    try {
+      this.flushedRows += a.flush()
+    } catch (err) {
+      this.log('warn', `could not write usage bookkeeping for agent ${a.agentId}: ${(err as Error).message}`)
     }
   }
 
