@@ -5,6 +5,7 @@
  */
 import type { DisabledReason, FailureClass, ProfileState } from '../auth/types.ts'
 import { WHOLE_PROFILE } from '../auth/types.ts'
+import { compareStrings } from '../util/compare.ts'
 import type { LegacyUsage } from './types.ts'
 
 const FAILURE_CLASSES: ReadonlySet<string> = new Set([
@@ -69,8 +70,8 @@ export function mergeLegacyUsage(prev: ProfileState, u: LegacyUsage, now: number
 
 /** Stable text form for "did anything change" checks. */
 export function stateFingerprint(s: ProfileState): string {
-  const cooldowns = [...s.cooldowns].sort((a, b) => a.model.localeCompare(b.model))
-  const counts = Object.fromEntries(Object.entries(s.failureCounts).sort(([a], [b]) => a.localeCompare(b)))
+  const cooldowns = [...s.cooldowns].sort((a, b) => compareStrings(a.model, b.model))
+  const counts = Object.fromEntries(Object.entries(s.failureCounts).sort(([a], [b]) => compareStrings(a, b)))
   return JSON.stringify([
     s.lastUsed ?? null,
     s.lastGoodAt ?? null,

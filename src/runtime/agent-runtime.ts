@@ -24,6 +24,7 @@ import { configRefs, describeUse, profileRefs, type RefEntry } from '../secrets/
 import { formatRef } from '../secrets/ref.ts'
 import { type RefErrorLookup, type SecretsSnapshot, viewHooks } from '../secrets/snapshot.ts'
 import { CredentialStore } from '../store/credential-store.ts'
+import { compareStrings } from '../util/compare.ts'
 
 export interface RuntimeOptions {
   env: Readonly<Record<string, string | undefined>>
@@ -196,7 +197,7 @@ export class AgentRuntime {
       }
     }
     profiles.sort(
-      (a, b) => a.credential.provider.localeCompare(b.credential.provider) || a.id.localeCompare(b.id),
+      (a, b) => compareStrings(a.credential.provider, b.credential.provider) || compareStrings(a.id, b.id),
     )
     return {
       agentId: this.paths.agentId,

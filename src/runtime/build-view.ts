@@ -6,6 +6,7 @@ import type { AuthView } from '../auth/resolve.ts'
 import type { ProfileState, StoredProfile } from '../auth/types.ts'
 import type { OpenclawConfig } from '../config/types.ts'
 import type { StoreSnapshot } from '../store/credential-store.ts'
+import { compareStrings } from '../util/compare.ts'
 
 export interface ViewInputs {
   agentId: string
@@ -34,7 +35,7 @@ export function buildAuthView(input: ViewInputs): AuthView {
   add(input.agentId, input.own)
   if (input.parent) add(input.parent.agentId, input.parent.snapshot)
   profiles.sort(
-    (a, b) => a.credential.provider.localeCompare(b.credential.provider) || a.id.localeCompare(b.id),
+    (a, b) => compareStrings(a.credential.provider, b.credential.provider) || compareStrings(a.id, b.id),
   )
   return {
     agentId: input.agentId,

@@ -12,6 +12,7 @@ import type {
   StoredProfile,
 } from '../auth/types.ts'
 import { OpenclawError } from '../errors.ts'
+import { compareStrings } from '../util/compare.ts'
 
 export interface ProfileRow {
   profile_id: string
@@ -164,7 +165,7 @@ export function decodeState(
   const state: ProfileState = {
     profileId,
     failureCounts: row === undefined ? {} : decodeFailureCounts(row.failure_counts_json),
-    cooldowns: cooldowns.map(decodeCooldown).sort((a, b) => a.model.localeCompare(b.model)),
+    cooldowns: cooldowns.map(decodeCooldown).sort((a, b) => compareStrings(a.model, b.model)),
   }
   if (row === undefined) return state
   if (row.last_used !== null) state.lastUsed = row.last_used
