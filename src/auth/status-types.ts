@@ -1,0 +1,82 @@
+/**
+ * The shapes of the `models status` report (human table and `--json`).
+ */
+import type { EligibilityReason, HealthStatus } from './types.ts'
+
+export interface ProviderStatus {
+  provider: string
+  inUse: boolean
+  effective: { kind: 'profile' | 'env' | 'models.json' | 'none'; detail: string }
+  profiles: { count: number; oauth: number; token: number; apiKey: number; labels: string[] }
+  order: {
+    source: string
+    explicit: boolean
+    ids: string[]
+    excluded: Array<{ profileId: string; reason: string; detail: string }>
+  }
+  env?: { value: string; source: string; count: number }
+  modelsJson?: { value: string; source: string }
+  error?: string
+}
+
+export interface CredentialHealthRow {
+  profileId: string
+  provider: string
+  type: string
+  status: HealthStatus
+  reason: EligibilityReason
+  expiresAt?: number
+  remainingMs?: number
+  refreshable: boolean
+  effective: boolean
+  inherited: boolean
+  label: string
+  /** Persisted OAuth refresh failure of the current credential (src/oauth); absent when none. */
+  refresh?: {
+    status: 'reauth_required' | 'backoff'
+    reason: string
+    message: string
+    /** The exact command that fixes a re-auth-required profile. */
+    command?: string
+    retryAt?: number
+  }
+}
+
+export interface UnusableProfile {
+  profileId: string
+  provider: string
+  kind: 'cooldown' | 'disabled'
+  reason: string
+  model: string
+  until: number
+  remainingMs: number
+  recovery: string
+}
+
+export interface CheckProblem {
+  level: 'error' | 'warning'
+  provider: string
+  profileId?: string
+  message: string
+  fix?: string
+}
+
+export interface StatusReport {
+  agentId: string
+  defaultModel: string | null
+  fallbacks: string[]
+  aliases: Record<string, string>
+  auth: {
+    storePath: string
+    providersWithOAuth: string[]
+    missingProvidersInUse: string[]
+    providers: ProviderStatus[]
+    unusableProfiles: UnusableProfile[]
+    oauth: {
+      warnAfterMs: number
+      profiles: CredentialHealthRow[]
+      providers: Array<{ provider: string; status: HealthStatus; expiresAt?: number }>
+    }
+  }
+  check: { exitCode: 0 | 1 | 2; problems: CheckProblem[] }
+}
