@@ -48,8 +48,22 @@ export async function storm(ctx) {
     const stateDir = path.join(ctx.tmp, `storm-${r}`)
     const keys = await writeStormState(stateDir, ctx.mock.url)
     await httpJson(`${ctx.mock.url}/__bench/config`, { method: 'POST', body: { retryAfterS: P.retryAfterS } })
-    await httpJson(`${ctx.mock.url}/__bench/reset`, { method: 'POST' })
     const gw = await startGateway(ctx, stateDir)
+    // Warm-up on the OpenAI route first: a cold process queues its first requests for tens of
+    // milliseconds (JIT, new sockets), so calls decided before a cooldown was recorded would
+    // reach the mock long after it and read as violations.
+    await ctx.loadgen.run({
+      cmd: 'closed',
+      target: {
+        port: gw.port,
+        path: '/v1/chat/completions',
+        headers: {},
+        body: ctx.bodies.openai('openai/gpt-4o-mini'),
+      },
+      concurrency: P.concurrency,
+      durationMs: 300,
+    })
+    await httpJson(`${ctx.mock.url}/__bench/reset`, { method: 'POST' })
     const target = {
       port: gw.port,
       path: '/v1/messages',

@@ -91,17 +91,28 @@ export async function writeRealisticState(stateDir, mockUrl) {
   await writeProfiles(stateDir, 'main', realisticProfiles())
 }
 
-/** 429 storm: one provider, 10 keys, the first 9 rate-limited by the mock. */
+/**
+ * 429 storm: Anthropic with 10 keys, the first 9 rate-limited by the mock; plus one good OpenAI
+ * key, used only to warm the gateway up (JIT, keep-alive sockets to the mock) before the storm.
+ */
 export async function writeStormState(stateDir, mockUrl) {
   writeConfig(stateDir, {
-    models: { providers: { anthropic: { baseUrl: mockUrl, api: 'anthropic-messages' } } },
+    models: {
+      providers: {
+        anthropic: { baseUrl: mockUrl, api: 'anthropic-messages' },
+        openai: { baseUrl: `${mockUrl}/v1`, api: 'openai-completions' },
+      },
+    },
   })
   const p = {}
   for (let i = 0; i < 10; i++) {
     const key = i < 9 ? `sk-ant-api03-storm-rl429-${i}` : `sk-ant-api03-storm-ok-${i}`
     p[`anthropic:storm-${i}`] = { type: 'api_key', provider: 'anthropic', key }
   }
-  await writeProfiles(stateDir, 'main', p)
+  await writeProfiles(stateDir, 'main', {
+    ...p,
+    'openai:warmup': { type: 'api_key', provider: 'openai', key: 'sk-proj-storm-warmup' },
+  })
   return Object.fromEntries(Object.entries(p).map(([id, c]) => [id, c.key]))
 }
 

@@ -23,6 +23,13 @@ export interface ViewContext {
   refValue?: AuthView['refValue']
 }
 
+export interface FailureRecord {
+  reason: FailureClass
+  model?: string
+  now: number
+  retryAfterMs?: number
+}
+
 export class AgentState {
   readonly agentId: string
   readonly store: CredentialStore
@@ -33,6 +40,8 @@ export class AgentState {
   private readonly pendingUsed = new Map<string, { at: number; provider: string }>()
   private readonly sessions = new Map<string, SessionRecord | null>()
   private readonly pendingSessions = new Map<string, SessionRecord | null>()
+  private readonly pendingFailures: { profileId: string; f: FailureRecord }[] = []
+  private failureFlushQueued = false
   /** AUTH_PROFILE_MIGRATION_REQUIRED while legacy credential files wait for doctor --fix. */
   migrationError: OpenclawError | undefined
 
@@ -45,6 +54,9 @@ export class AgentState {
 
   view(ctx: ViewContext): AuthView {
     if (this.cached && this.cached.config === ctx.config && this.cached.env === ctx.env) return this.cached
+    // A rebuild reads the stores: failures still queued in memory must be in them first.
+    this.parent?.flushFailures()
+    this.flushFailures()
     const own = this.store.snapshot()
     const parentSnap = this.parent
       ? { agentId: this.parent.agentId, snapshot: this.parent.store.snapshot() }
@@ -107,18 +119,50 @@ export class AgentState {
     return this.parent?.store.getProfile(profileId) ? this.parent : undefined
   }
 
-  /** Failure path: written at once (other processes must see the cooldown too). The view is
-   * rebuilt on next use, so the revision this write produced needs no separate tracking. */
-  recordFailure(
-    profileId: string,
-    f: { reason: FailureClass; model?: string; now: number; retryAfterMs?: number },
-  ): ProfileState | undefined {
+  /**
+   * Failure path. The cooldown takes effect in this process at once (the cached views of the
+   * owner and of this agent are updated in place), and is written to the owner's store before
+   * the event loop's next turn, every failure of this turn in one transaction: during a 429
+   * storm one fsync per failure blocked the loop long enough for concurrent requests to keep
+   * calling keys that had already answered 429.
+   */
+  recordFailure(profileId: string, f: FailureRecord): ProfileState | undefined {
     if (f.reason === 'format') return undefined
     const owner = this.ownerOf(profileId) ?? this
-    const next = owner.store.updateState(profileId, (prev) => recordFailure(prev, f))
-    owner.invalidate()
-    this.invalidate()
+    const next = owner.queueFailure(profileId, f)
+    if (owner !== this) this.cachedStates()?.set(profileId, next)
     return next
+  }
+
+  private queueFailure(profileId: string, f: FailureRecord): ProfileState {
+    const states = this.cachedStates()
+    const prev = states?.get(profileId) ?? this.store.getState(profileId)
+    const next = recordFailure(prev, f)
+    states?.set(profileId, next)
+    this.pendingFailures.push({ profileId, f })
+    if (!this.failureFlushQueued) {
+      this.failureFlushQueued = true
+      setImmediate(() => this.flushFailures())
+    }
+    return next
+  }
+
+  /** Writes queued failures (merged with whatever other processes wrote meanwhile). */
+  flushFailures(): void {
+    this.failureFlushQueued = false
+    if (this.pendingFailures.length === 0) return
+    const list = this.pendingFailures.splice(0)
+    const external = this.store.revision() !== this.seenVersion
+    this.store.batch(() => {
+      for (const { profileId, f } of list) this.store.updateState(profileId, (prev) => recordFailure(prev, f))
+    })
+    this.seenVersion = this.store.revision()
+    // Another process wrote too: rebuild from the merged rows on next use.
+    if (external) this.invalidate()
+  }
+
+  private cachedStates(): Map<string, ProfileState> | undefined {
+    return this.cached?.states as Map<string, ProfileState> | undefined
   }
 
   /** Success path: memory only. */
@@ -147,11 +191,12 @@ export class AgentState {
   }
 
   hasPending(): boolean {
-    return this.pendingUsed.size > 0 || this.pendingSessions.size > 0
+    return this.pendingUsed.size > 0 || this.pendingSessions.size > 0 || this.pendingFailures.length > 0
   }
 
   /** Writes queued bookkeeping in one transaction; returns the number of rows touched. */
   flush(): number {
+    this.flushFailures()
     if (!this.hasPending()) return 0
     const used = [...this.pendingUsed]
     const sessions = [...this.pendingSessions]

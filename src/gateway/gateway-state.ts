@@ -177,8 +177,9 @@ export class GatewayState extends EventEmitter {
   }
 
   /** A failure written through any agent may change what every agent reads through. */
-  invalidateAll(): void {
-    for (const a of this.agents.values()) a.invalidate()
+  /** `keep`: agents whose cached views are already up to date (updated in place). */
+  invalidateAll(keep?: readonly (AgentState | undefined)[]): void {
+    for (const a of this.agents.values()) if (!keep?.includes(a)) a.invalidate()
   }
 
   envKeyState(provider: string, source: string): ProfileState {

@@ -203,7 +203,8 @@ export async function handleChat(
         let next: ProfileState | undefined
         if (c.kind === 'profile') {
           next = agent.recordFailure(c.profileId, f)
-          state.invalidateAll()
+          // Other agents may inherit the profile; this one and its owner already know.
+          state.invalidateAll([agent, agent.ownerOf(c.profileId)])
         } else if (c.kind === 'env') {
           next = recordFailure(state.envKeyState(entry.provider, c.source), f)
           state.setEnvKeyState(entry.provider, c.source, next)
