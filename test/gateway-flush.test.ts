@@ -38,4 +38,32 @@ describe('budgeted bookkeeping flush', () => {
       store.close()
     }
   })
+
+  it('failures count at once in memory and reach the store in one write per loop turn', async () => {
+    const t = makeTempHome()
+    t.writeConfig({})
+    const seed = CredentialStore.open(t.storePath())
+    for (const id of ['openai:a', 'openai:b'])
+      seed.upsertProfile(id, { type: 'api_key', provider: 'openai', key: `sk-${id}` })
+    seed.close()
+    state = GatewayState.open({ env: t.env, cwd: t.home })
+    const agent = state.agent()
+    agent.view({ config: state.config, env: state.env })
+    const before = agent.store.revision()
+    const now = Date.now()
+    agent.recordFailure('openai:a', { reason: 'rate_limit', model: 'gpt-x', now })
+    agent.recordFailure('openai:b', { reason: 'rate_limit', model: 'gpt-x', now })
+    // This process already skips both keys...
+    const states = state.view().states
+    expect(states.get('openai:a')?.cooldowns.map((c) => c.model)).toEqual(['gpt-x'])
+    expect(states.get('openai:b')?.cooldowns.map((c) => c.model)).toEqual(['gpt-x'])
+    // ...and nothing was written yet: both are written together on the next turn.
+    expect(agent.store.revision()).toBe(before)
+    await new Promise((r) => setImmediate(r))
+    expect(agent.store.revision()).toBeGreaterThan(before)
+    const other = CredentialStore.open(t.storePath(), { readonly: true })
+    expect(other.getState('openai:a').cooldowns).toHaveLength(1)
+    expect(other.getState('openai:b').cooldowns).toHaveLength(1)
+    other.close()
+  })
 })
