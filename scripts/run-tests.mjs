@@ -13,7 +13,7 @@ const report = path.join(root, '.vitest-report.json')
 // The canary registry of this run (test/support/cli.ts writes it, scripts/canary-scan.mjs reads it).
 const canaryDir = process.env.CANARY_SCAN_DIR ?? path.join(root, '.tmp', 'canaries')
 
-const build = spawnSync(bin('tsc'), ['-p', 'tsconfig.build.json'], { cwd: root, stdio: 'inherit' })
+const build = spawnSync(process.execPath, [path.join(root, 'scripts', 'build.mjs')], { cwd: root, stdio: 'inherit' })
 if (build.status !== 0) {
   console.error('build failed')
   console.log('0 passed, 1 failed')

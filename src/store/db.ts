@@ -6,8 +6,9 @@
  * after the file has been proven healthy and ours, so a foreign or corrupt file is never altered.
  */
 import fs from 'node:fs'
+import { createRequire } from 'node:module'
 import nodePath from 'node:path'
-import Database from 'better-sqlite3'
+import type BetterSqlite3 from 'better-sqlite3'
 import { type Clock, systemClock } from '../auth/types.ts'
 import { OpenclawError } from '../errors.ts'
 import { ensurePrivateDir, PRIVATE_FILE_MODE, tightenMode } from '../util/fs-private.ts'
@@ -16,8 +17,12 @@ import { applyMigrations, needsMigration, readUserVersion, SCHEMA_VERSION } from
 import { assertUsable, probeSchema, type SchemaProbe } from './schema-probe.ts'
 import { isCorruptionError, toStoreError } from './sqlite-errors.ts'
 
-export type Db = Database.Database
-export type Statement<P extends unknown[] = unknown[], R = unknown> = Database.Statement<P, R>
+// Required, not imported: loading a CommonJS package through the ESM loader parses it for
+// named exports first, which every CLI start paid.
+const Database = createRequire(import.meta.url)('better-sqlite3') as typeof BetterSqlite3
+
+export type Db = BetterSqlite3.Database
+export type Statement<P extends unknown[] = unknown[], R = unknown> = BetterSqlite3.Statement<P, R>
 
 export interface OpenDatabaseOptions {
   /** Open without creating or changing anything; a missing file reads as an empty store. */
