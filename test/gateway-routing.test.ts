@@ -306,6 +306,74 @@ describe('failover across models, client aborts, and the success path', () => {
     expect(mock.callsFor(a) + mock.callsFor(b)).toBe(2)
   })
 
+  it('an upstream that sends nothing is cut at timeoutSeconds; the next profile serves and the first cools', async () => {
+    const slow = canary('sk-ant-api03-')
+    const good = canary('sk-ant-api03-')
+    mock.setBehavior(slow, { kind: 'hang' })
+    mock.setBehavior(good, { kind: 'ok', text: 'late but fine' })
+    gw = await startTestGateway({
+      mock,
+      config: {
+        models: {
+          providers: { anthropic: { baseUrl: mock.url, api: 'anthropic-messages', timeoutSeconds: 1 } },
+        },
+        auth: { order: { anthropic: ['anthropic:slow', 'anthropic:good'] } },
+      },
+      profiles: {
+        'anthropic:slow': { type: 'api_key', provider: 'anthropic', key: slow },
+        'anthropic:good': { type: 'api_key', provider: 'anthropic', key: good },
+      },
+    })
+    const started = Date.now()
+    const res = await fetch(`${gw.url}/v1/messages`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'anthropic-version': '2023-06-01' },
+      body: JSON.stringify({
+        model: 'anthropic/claude-x',
+        max_tokens: 8,
+        messages: [{ role: 'user', content: 'x' }],
+      }),
+    })
+    expect(res.status).toBe(200)
+    expect(res.headers.get('x-openclaw-auth-profile')).toBe('anthropic:good')
+    expect(((await res.json()) as { content: { text: string }[] }).content[0]?.text).toBe('late but fine')
+    expect(Date.now() - started).toBeGreaterThanOrEqual(900)
+    const st = gw.state.view().states.get('anthropic:slow')
+    expect(st?.cooldowns.map((c) => [c.model, c.reason])).toEqual([['claude-x', 'timeout']])
+  })
+
+  it('a stream that stalls after its first chunk is ended with an error frame at the idle timeout', async () => {
+    const key = canary('sk-ant-api03-')
+    mock.setBehavior(key, { kind: 'stream_gated', text: 'one two three four five six' })
+    gw = await startTestGateway({
+      mock,
+      config: {
+        models: {
+          providers: { anthropic: { baseUrl: mock.url, api: 'anthropic-messages', timeoutSeconds: 1 } },
+        },
+      },
+      profiles: { 'anthropic:a': { type: 'api_key', provider: 'anthropic', key } },
+    })
+    const res = await fetch(`${gw.url}/v1/messages`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'anthropic-version': '2023-06-01' },
+      body: JSON.stringify({
+        model: 'anthropic/claude-x',
+        max_tokens: 8,
+        stream: true,
+        messages: [{ role: 'user', content: 'x' }],
+      }),
+    })
+    expect(res.status).toBe(200)
+    const text = await res.text()
+    expect(text).toContain('message_start')
+    expect(text).toMatch(
+      /event: error\ndata: .*upstream stream interrupted: no response from .* within 1000 ms/,
+    )
+    expect(text).not.toContain('message_stop')
+    expect(gw.handle.runs.list()).toHaveLength(0)
+  })
+
   it('a client that disconnects aborts the upstream request', async () => {
     const key = canary('sk-ant-api03-')
     mock.setBehavior(key, { kind: 'hang' })

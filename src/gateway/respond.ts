@@ -9,7 +9,7 @@ import { createSseDecoder, INBOUND, UPSTREAM } from '../translate/index.ts'
 import type { ChatEvent, ChatResponse } from '../translate/ir.ts'
 import { errorBody, errorHeaders, type GatewayErrorInfo, type InboundApi } from './error-response.ts'
 import { forwardableHeaders, sendJson } from './http-util.ts'
-import { readBody } from './upstream.ts'
+import { readBody, UpstreamTransportError } from './upstream.ts'
 import type { UpstreamSuccess } from './upstream-attempt.ts'
 
 export interface SuccessMeta {
@@ -58,8 +58,8 @@ export async function writeUpstreamSuccess(
     try {
       await finished(up.body)
       res.end()
-    } catch {
-      endStreamWithError(res, meta, 'upstream stream interrupted')
+    } catch (err) {
+      endStreamWithError(res, meta, interruption(err))
     }
     return
   }
@@ -89,11 +89,18 @@ export async function writeUpstreamSuccess(
     for (const frame of decoder.end()) emit(parser.push(frame))
     emit(parser.end())
     res.end(writer.end())
-  } catch {
-    const msg = meta.stopMessage() ?? 'upstream stream interrupted'
+  } catch (err) {
+    const msg = meta.stopMessage() ?? interruption(err)
     emit([{ type: 'error', message: msg, errorType: 'api_error' }])
     res.end()
   }
+}
+
+/** Our own transport errors say what happened (e.g. the idle timeout); others stay generic. */
+function interruption(err: unknown): string {
+  return err instanceof UpstreamTransportError
+    ? `upstream stream interrupted: ${err.message}`
+    : 'upstream stream interrupted'
 }
 
 function endStreamWithError(res: ServerResponse, meta: SuccessMeta, fallback: string): void {

@@ -22,6 +22,7 @@ export class UpstreamTransportError extends Error {
 export interface UpstreamRequest {
   url: URL
   headers: Record<string, string>
+  /** A string leaves in one write together with the request head. */
   body: string | Buffer
   /** Idle timeout: time to headers and between body chunks. */
   timeoutMs: number
@@ -34,13 +35,35 @@ export interface UpstreamResponse {
   body: IncomingMessage
 }
 
-const httpAgent = new http.Agent({ keepAlive: true, maxSockets: 256, scheduling: 'lifo' })
-const httpsAgent = new https.Agent({ keepAlive: true, maxSockets: 256, scheduling: 'lifo' })
+/**
+ * One keep-alive agent per scheme and idle timeout. The agent applies the timeout to each
+ * socket once; setting it per request (`req.setTimeout`) re-armed a socket timer on every call
+ * and the agent reset it to 0 each time the socket went back to the pool.
+ */
+const agents = new Map<string, http.Agent>()
+
+function agentFor(secure: boolean, timeoutMs: number): http.Agent {
+  const key = `${secure ? 's' : ''}${timeoutMs}`
+  let a = agents.get(key)
+  if (!a) {
+    const opts = {
+      keepAlive: true,
+      maxSockets: 256,
+      scheduling: 'lifo' as const,
+      timeout: timeoutMs,
+      noDelay: true,
+    }
+    a = secure ? new https.Agent(opts) : new http.Agent(opts)
+    agents.set(key, a)
+  }
+  return a
+}
 
 interface Target {
-  https: boolean
+  secure: boolean
   hostname: string
   port: string
+  host: string
   path: string
 }
 const targets = new WeakMap<URL, Target>()
@@ -50,10 +73,11 @@ function targetOf(url: URL): Target {
   let t = targets.get(url)
   if (!t) {
     t = {
-      https: url.protocol === 'https:',
+      secure: url.protocol === 'https:',
       // node:http wants a bare IPv6 literal, URL keeps the brackets.
       hostname: url.hostname.startsWith('[') ? url.hostname.slice(1, -1) : url.hostname,
       port: url.port,
+      host: url.host,
       path: `${url.pathname}${url.search}`,
     }
     targets.set(url, t)
@@ -61,22 +85,25 @@ function targetOf(url: URL): Target {
   return t
 }
 
-/** `req.headers` is taken over (content-length is added to it). */
+/** `req.headers` is taken over (host and content-length are added to it). */
 export function sendUpstream(req: UpstreamRequest): Promise<UpstreamResponse> {
   return new Promise((resolve, reject) => {
     const signal = req.signal
     if (signal?.aborted) return reject(new UpstreamTransportError('aborted', 'request aborted by the client'))
     const t = targetOf(req.url)
-    const body = typeof req.body === 'string' ? Buffer.from(req.body) : req.body
-    req.headers['content-length'] = String(body.length)
-    const outgoing = (t.https ? https : http).request({
-      protocol: t.https ? 'https:' : 'http:',
+    const headers = req.headers
+    // Given here, Node neither builds the host header nor parses it back for the agent.
+    headers.host = t.host
+    headers['content-length'] = String(
+      typeof req.body === 'string' ? Buffer.byteLength(req.body) : req.body.length,
+    )
+    const outgoing = (t.secure ? https : http).request({
       hostname: t.hostname,
-      ...(t.port ? { port: t.port } : {}),
+      port: t.port || (t.secure ? 443 : 80),
       path: t.path,
       method: 'POST',
-      agent: t.https ? httpsAgent : httpAgent,
-      headers: req.headers,
+      agent: agentFor(t.secure, req.timeoutMs),
+      headers,
     })
     let settled = false
     let response: IncomingMessage | undefined
@@ -95,12 +122,15 @@ export function sendUpstream(req: UpstreamRequest): Promise<UpstreamResponse> {
       else fail(err)
     }
     signal?.addEventListener('abort', onAbort, { once: true })
-    outgoing.setNoDelay(true)
-    outgoing.setTimeout(req.timeoutMs, () =>
-      fail(
-        new UpstreamTransportError('timeout', `no response from ${req.url.host} within ${req.timeoutMs} ms`),
-      ),
-    )
+    // The agent's socket timeout reaches the request as 'timeout', before and after the head.
+    outgoing.on('timeout', () => {
+      const err = new UpstreamTransportError(
+        'timeout',
+        `no response from ${req.url.host} within ${req.timeoutMs} ms`,
+      )
+      if (response) response.destroy(err)
+      else fail(err)
+    })
     outgoing.on('error', (e: NodeJS.ErrnoException) => {
       // Only the error code: the message of some errors can quote request details.
       const code = e.code ?? 'ERR'
@@ -116,10 +146,9 @@ export function sendUpstream(req: UpstreamRequest): Promise<UpstreamResponse> {
       settled = true
       response = res
       if (signal) res.once('close', () => signal.removeEventListener('abort', onAbort))
-      res.setTimeout?.(req.timeoutMs)
       resolve({ status: res.statusCode ?? 0, headers: res.headers, body: res })
     })
-    outgoing.end(body)
+    outgoing.end(req.body)
   })
 }
 
