@@ -132,6 +132,9 @@ export function markUsed(state: ProfileState, now: number): ProfileState {
  * Returns the input object when nothing changes, so callers can skip the write.
  */
 export function clearExpired(state: ProfileState, now: number): ProfileState {
+  // The common case on the request path: a healthy profile, nothing to filter or allocate.
+  if (state.cooldowns.length === 0 && state.disabled === undefined && isEmpty(state.failureCounts))
+    return state
   const cooldowns = state.cooldowns.filter((c) => c.until > now)
   const disabledExpired = state.disabled !== undefined && state.disabled.until <= now
   const nothingActive = cooldowns.length === 0 && (state.disabled === undefined || disabledExpired)
@@ -167,6 +170,7 @@ export function unusableFor(
   model: string | undefined,
   now: number,
 ): Unusable | undefined {
+  if (state.disabled === undefined && state.cooldowns.length === 0) return undefined
   let worst: Unusable | undefined
   const consider = (u: Unusable): void => {
     if (u.until > now && (worst === undefined || u.until > worst.until)) worst = u
@@ -216,6 +220,11 @@ export function activeWindows(state: ProfileState, now: number): ActiveWindow[] 
     }
   }
   return out.sort((a, b) => a.until - b.until || (a.model < b.model ? -1 : a.model > b.model ? 1 : 0))
+}
+
+function isEmpty(o: object): boolean {
+  for (const _ in o) return false
+  return true
 }
 
 /** Counts restart after a quiet day or once the previous window has run out. */

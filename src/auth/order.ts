@@ -15,7 +15,6 @@ import type {
   SecretRef,
   StoredProfile,
 } from './types.ts'
-import { emptyProfileState } from './types.ts'
 
 export interface OrderInput {
   provider: string
@@ -80,9 +79,43 @@ interface Candidate {
   lastUsed: number
 }
 
+/** What an order input decides that no cooldown or use can change (see prepareOrder). */
+export type PlanInput = Omit<OrderInput, 'model' | 'states' | 'pin'>
+
+interface PlanEntry {
+  id: string
+  profile: StoredProfile
+  type: CredentialType
+  /** 0 when an OAuth access token is usable without a refresh (round-robin tie-break). */
+  accessRank: number
+}
+
+/**
+ * The part of an order that depends only on profiles, config and the clock: the base list,
+ * every exclusion, and which profiles are eligible. Valid from `builtAt` until `validUntil`
+ * (the next token or access-token expiry), so a caller can reuse it across requests and only
+ * cooldowns and last use are looked at per request.
+ */
+export interface OrderPlan {
+  readonly provider: string
+  readonly source: OrderSource
+  readonly explicit: boolean
+  readonly eligible: readonly PlanEntry[]
+  readonly excluded: readonly ExcludedProfile[]
+  readonly builtAt: number
+  readonly validUntil: number
+  /** Re-evaluates one id at `now` (a user pin may name a profile outside the base list). */
+  readonly evaluateAt: (id: string, now: number) => PlanEntry | ExcludedProfile
+  readonly has: (id: string) => boolean
+}
+
 export function resolveProfileOrder(input: OrderInput): OrderResult {
+  return applyOrder(prepareOrder(input), input)
+}
+
+export function prepareOrder(input: PlanInput): OrderPlan {
   const provider = normalizeProviderId(input.provider)
-  const { now, model } = input
+  const { now } = input
   const byId = new Map<string, StoredProfile>()
   for (const p of input.profiles) if (!byId.has(p.id)) byId.set(p.id, p)
   const ofProvider = (p: StoredProfile): boolean => normalizeProviderId(p.credential.provider) === provider
@@ -91,10 +124,11 @@ export function resolveProfileOrder(input: OrderInput): OrderResult {
 
   const { source, explicit, base } = pickBase(input, provider, ofProvider)
   const excluded: ExcludedProfile[] = []
-  const candidates: Candidate[] = []
+  const eligible: PlanEntry[] = []
   const seen = new Set<string>()
+  let validUntil = Number.POSITIVE_INFINITY
 
-  const evaluate = (id: string): Candidate | ExcludedProfile => {
+  const evaluateAt = (id: string, at: number): PlanEntry | ExcludedProfile => {
     const profile = byId.get(id)
     const cfg = configFor(id)
     if (!profile) {
@@ -115,25 +149,24 @@ export function resolveProfileOrder(input: OrderInput): OrderResult {
       }
     }
     const verdict = evaluateEligibility(profile, {
-      now,
+      now: at,
       provider,
       ...(cfg ? { configMode: cfg.mode } : {}),
       ...(input.refState ? { refState: input.refState } : {}),
     })
     if (!verdict.eligible) return { profileId: id, reason: verdict.reason, detail: verdict.detail }
-    const state = clearExpired(input.states.get(id) ?? emptyProfileState(id), now)
-    const u = unusableFor(state, model, now)
-    const entry: OrderedProfile = { profileId: id, type: profile.credential.type, available: u === undefined }
-    if (u) entry.unusable = { until: u.until, reason: u.reason, scope: u.scope }
-    return { entry, profile, lastUsed: state.lastUsed ?? Number.NEGATIVE_INFINITY }
+    return { id, profile, type: profile.credential.type, accessRank: accessRank(profile, at) }
   }
 
   for (const id of base) {
     if (seen.has(id)) continue
     seen.add(id)
-    const r = evaluate(id)
-    if ('entry' in r) candidates.push(r)
+    const r = evaluateAt(id, now)
+    if ('profile' in r) eligible.push(r)
     else excluded.push(r)
+    // Token and access-token expiries are the only clock edges of eligibility and rank.
+    const expires = (byId.get(id)?.credential as { expires?: unknown } | undefined)?.expires
+    if (typeof expires === 'number' && expires > now && expires < validUntil) validUntil = expires
   }
 
   if (explicit) {
@@ -143,18 +176,60 @@ export function resolveProfileOrder(input: OrderInput): OrderResult {
       }
     }
   }
+  Object.freeze(excluded)
+  return {
+    provider,
+    source,
+    explicit,
+    eligible,
+    excluded,
+    builtAt: now,
+    validUntil,
+    evaluateAt,
+    has: (id) => byId.has(id),
+  }
+}
 
-  const rank = rankFor(now)
-  const available = candidates.filter((c) => c.entry.available)
-  const unusable = candidates.filter((c) => !c.entry.available)
-  if (!explicit) available.sort(rank)
+/** Per request: cooldowns, round-robin by last use, the session pin. */
+export function applyOrder(
+  plan: OrderPlan,
+  input: Pick<OrderInput, 'model' | 'now' | 'states' | 'pin'>,
+): OrderResult {
+  const { now, model } = input
+  const { explicit } = plan
+  const withState = (e: PlanEntry): Candidate => {
+    const raw = input.states.get(e.id)
+    const state = raw === undefined ? undefined : clearExpired(raw, now)
+    const u = state === undefined ? undefined : unusableFor(state, model, now)
+    const entry: OrderedProfile = { profileId: e.id, type: e.type, available: u === undefined }
+    if (u) entry.unusable = { until: u.until, reason: u.reason, scope: u.scope }
+    return { entry, profile: e.profile, lastUsed: state?.lastUsed ?? Number.NEGATIVE_INFINITY }
+  }
+  const available: Candidate[] = []
+  const unusable: Candidate[] = []
+  const rankOf = new Map<Candidate, number>()
+  for (const e of plan.eligible) {
+    const c = withState(e)
+    if (!explicit) rankOf.set(c, e.accessRank)
+    if (c.entry.available) available.push(c)
+    else unusable.push(c)
+  }
+  const rank = (a: Candidate, b: Candidate): number =>
+    TYPE_RANK[a.entry.type] - TYPE_RANK[b.entry.type] ||
+    (rankOf.get(a) ?? 0) - (rankOf.get(b) ?? 0) ||
+    compareNumbers(a.lastUsed, b.lastUsed) ||
+    (a.entry.profileId < b.entry.profileId ? -1 : a.entry.profileId > b.entry.profileId ? 1 : 0)
+  if (!explicit && available.length > 1) available.sort(rank)
   // Array.prototype.sort is stable: equal deadlines keep the explicit sequence.
-  unusable.sort((a, b) => untilOf(a) - untilOf(b) || (explicit ? 0 : rank(a, b)))
-  let ordered = [...available, ...unusable].map((c) => c.entry)
+  if (unusable.length > 1) unusable.sort((a, b) => untilOf(a) - untilOf(b) || (explicit ? 0 : rank(a, b)))
+  let ordered: OrderedProfile[] = []
+  for (const c of available) ordered.push(c.entry)
+  for (const c of unusable) ordered.push(c.entry)
 
+  let excluded = plan.excluded as ExcludedProfile[]
   let pinApplied = false
   if (input.pin) {
-    const pinId = resolvePinId(input.pin.profileId, provider, byId)
+    const pinId = resolvePinId(input.pin.profileId, plan.provider, plan)
     const idx = ordered.findIndex((e) => e.profileId === pinId)
     if (input.pin.source === 'auto') {
       const hit = ordered[idx]
@@ -164,21 +239,25 @@ export function resolveProfileOrder(input: OrderInput): OrderResult {
       }
     } else {
       // A user pin outranks the order; it may be omitted by it or come from a lower tier.
-      const r = idx >= 0 ? { entry: ordered[idx] as OrderedProfile } : evaluate(pinId)
-      if ('entry' in r && r.entry.available) {
-        ordered = [r.entry, ...ordered.filter((e) => e.profileId !== pinId)]
+      let hit = idx >= 0 ? ordered[idx] : undefined
+      if (!hit) {
+        const r = plan.evaluateAt(pinId, now)
+        if ('profile' in r) hit = withState(r).entry
+      }
+      if (hit?.available) {
+        ordered = [hit, ...ordered.filter((e) => e.profileId !== pinId)]
         const at = excluded.findIndex((e) => e.profileId === pinId)
-        if (at >= 0) excluded.splice(at, 1)
+        if (at >= 0) excluded = excluded.filter((_, i) => i !== at)
         pinApplied = true
       }
     }
   }
 
-  return { source, explicit, ordered, excluded, pinApplied }
+  return { source: plan.source, explicit, ordered, excluded, pinApplied }
 }
 
 function pickBase(
-  input: OrderInput,
+  input: PlanInput,
   provider: string,
   ofProvider: (p: StoredProfile) => boolean,
 ): { source: OrderSource; explicit: boolean; base: readonly string[] } {
@@ -195,22 +274,13 @@ function pickBase(
 }
 
 /** Session pins may hold a bare name (`work`) meaning `<provider>:work` (auth-spec 1.3). */
-function resolvePinId(pin: string, provider: string, byId: ReadonlyMap<string, StoredProfile>): string {
-  if (pin.includes(':') || byId.has(pin)) return pin
+function resolvePinId(pin: string, provider: string, plan: OrderPlan): string {
+  if (pin.includes(':') || plan.has(pin)) return pin
   return `${provider}:${pin}`
 }
 
 function untilOf(c: Candidate): number {
   return c.entry.unusable?.until ?? 0
-}
-
-/** Round-robin rank: oauth < token < api_key, usable access first, least recently used first. */
-function rankFor(now: number): (a: Candidate, b: Candidate) => number {
-  return (a, b) =>
-    TYPE_RANK[a.entry.type] - TYPE_RANK[b.entry.type] ||
-    accessRank(a.profile, now) - accessRank(b.profile, now) ||
-    compareNumbers(a.lastUsed, b.lastUsed) ||
-    (a.entry.profileId < b.entry.profileId ? -1 : a.entry.profileId > b.entry.profileId ? 1 : 0)
 }
 
 /** 0 when an OAuth profile can be used without a refresh first; expired ones rank after. */

@@ -7,7 +7,7 @@ import type { OpenclawConfig } from '../config/types.ts'
 import { collectEnvApiKeys } from '../env/env-keys.ts'
 import { OpenclawError } from '../errors.ts'
 import { evaluateEligibility } from './eligibility.ts'
-import { type OrderResult, resolveProfileOrder } from './order.ts'
+import { applyOrder, type OrderPlan, type OrderResult, prepareOrder } from './order.ts'
 import { normalizeProviderId } from './profile-id.ts'
 import type { CredentialType, FailureClass, ProfileState, SecretRef, StoredProfile } from './types.ts'
 
@@ -64,30 +64,58 @@ export interface ResolveRequest {
   profileId?: string
 }
 
+interface CachedPlan {
+  plan: OrderPlan
+  /** Candidate fields that only change with the view: source label and secret per profile. */
+  fixed: Map<string, { source: string; secret: string | undefined }>
+}
+
+/**
+ * Plans per view and provider. A view is replaced whenever profiles, config or secrets change,
+ * so keying on its identity cannot serve a stale plan; the plan's own window covers the clock.
+ */
+const plans = new WeakMap<AuthView, Map<string, CachedPlan>>()
+
+function planFor(view: AuthView, provider: string, now: number): CachedPlan {
+  let byProvider = plans.get(view)
+  if (!byProvider) {
+    byProvider = new Map()
+    plans.set(view, byProvider)
+  }
+  const hit = byProvider.get(provider)
+  if (hit && now >= hit.plan.builtAt && now < hit.plan.validUntil) return hit
+  const plan = prepareOrder({
+    provider,
+    now,
+    profiles: view.profiles,
+    storedOrder: lookupProviderKey(view.orderOverrides, provider),
+    configOrder: lookupProviderKey(view.config.auth?.order, provider),
+    configProfiles: view.config.auth?.profiles,
+    refState: view.refState,
+  })
+  const fixed = new Map<string, { source: string; secret: string | undefined }>()
+  for (const e of plan.eligible)
+    fixed.set(e.id, { source: `profile:${e.id}`, secret: secretOf(e.profile, view) })
+  const cached = { plan, fixed }
+  byProvider.set(provider, cached)
+  return cached
+}
+
 export function resolveProviderAuth(view: AuthView, req: ResolveRequest): ResolvedAuth {
   const provider = normalizeProviderId(req.provider)
   if (req.profileId !== undefined) return resolveExplicit(view, provider, req)
   const configOrder = lookupProviderKey(view.config.auth?.order, provider)
-  const order = resolveProfileOrder({
-    provider,
-    model: req.model,
-    now: req.now,
-    profiles: view.profiles,
-    states: view.states,
-    storedOrder: lookupProviderKey(view.orderOverrides, provider),
-    configOrder,
-    configProfiles: view.config.auth?.profiles,
-    pin: req.pin,
-    refState: view.refState,
-  })
+  const { plan, fixed } = planFor(view, provider, req.now)
+  const order = applyOrder(plan, { model: req.model, now: req.now, states: view.states, pin: req.pin })
   const candidates: Candidate[] = order.ordered.map((o) => {
-    const profile = view.profiles.find((p) => p.id === o.profileId)!
+    // A user pin may name a profile outside the plan's base list.
+    const f = fixed.get(o.profileId) ?? pinnedFixed(view, o.profileId)
     return {
       kind: 'profile',
       profileId: o.profileId,
       mode: o.type,
-      source: `profile:${o.profileId}`,
-      secret: secretOf(profile, view),
+      source: f.source,
+      secret: f.secret,
       available: o.available,
       ...(o.unusable ? { unusable: o.unusable } : {}),
     }
@@ -174,6 +202,11 @@ function resolveExplicit(view: AuthView, provider: string, req: ResolveRequest):
     effective: candidate,
     error: undefined,
   }
+}
+
+function pinnedFixed(view: AuthView, id: string): { source: string; secret: string | undefined } {
+  const profile = view.profiles.find((p) => p.id === id)
+  return { source: `profile:${id}`, secret: profile ? secretOf(profile, view) : undefined }
 }
 
 /** The secret a profile would send: a resolved ref beats plaintext (spec 2.7). */
