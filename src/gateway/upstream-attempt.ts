@@ -38,6 +38,8 @@ const DANGEROUS_FIELDS = [
 export interface RequestContext {
   inbound: InboundApi
   body: Record<string, unknown>
+  /** The request body exactly as the client sent it (lets a pass-through skip re-encoding). */
+  rawBody?: string
   stream: boolean
   clientHeaders: Record<string, string | undefined>
   signal: AbortLike
@@ -62,6 +64,8 @@ export function isPassthrough(inbound: InboundApi, api: ProviderEndpoint['api'])
 
 export function upstreamBody(ctx: RequestContext, endpoint: ProviderEndpoint, model: string): string {
   if (isPassthrough(ctx.inbound, endpoint.api)) {
+    const reused = ctx.rawBody === undefined ? undefined : reuseClientBody(ctx.rawBody, ctx.body, model)
+    if (reused !== undefined) return reused
     const clone: Record<string, unknown> = { ...ctx.body, model }
     for (const f of DANGEROUS_FIELDS) delete clone[f]
     return JSON.stringify(clone)
@@ -79,6 +83,32 @@ export function upstreamBody(ctx: RequestContext, endpoint: ProviderEndpoint, mo
     delete rendered.max_completion_tokens
   }
   return JSON.stringify(rendered)
+}
+
+const LEADING_MODEL_KEY = /^\s*\{\s*"model"\s*:\s*/
+
+/**
+ * The client's own bytes, with only the model value swapped, when that is provably the same
+ * request the re-encoded clone would be: no field we strip, and `model` the first key with
+ * exactly one `"model"` token in the whole text (so no duplicate key can say otherwise).
+ * Re-encoding a chat body costs more than everything else the gateway does to it.
+ */
+export function reuseClientBody(
+  raw: string,
+  body: Record<string, unknown>,
+  model: string,
+): string | undefined {
+  for (const f of DANGEROUS_FIELDS) if (Object.hasOwn(body, f)) return undefined
+  const current = body.model
+  if (typeof current !== 'string') return undefined
+  const m = LEADING_MODEL_KEY.exec(raw)
+  if (!m) return undefined
+  const start = m[0].length
+  const quoted = JSON.stringify(current)
+  if (!raw.startsWith(quoted, start)) return undefined
+  if (raw.indexOf('"model"', start) !== -1) return undefined
+  if (current === model) return raw
+  return `${raw.slice(0, start)}${JSON.stringify(model)}${raw.slice(start + quoted.length)}`
 }
 
 export async function attemptUpstream(
