@@ -21,7 +21,7 @@ import { attemptWithOAuth } from './oauth-attempt.ts'
 import { writeGatewayError, writeGatewayReply, writeUpstreamSuccess } from './respond.ts'
 import type { RunRegistry } from './runs.ts'
 import { orderSignature, pinFor } from './session-pins.ts'
-import { resolveTarget } from './target.ts'
+import { cachedTarget } from './target.ts'
 import type { RequestContext } from './upstream-attempt.ts'
 
 export interface ChatDeps {
@@ -43,8 +43,9 @@ export async function handleChat(
   const fail = (status: number, kind: string, message: string, hint?: string) =>
     writeGatewayError(res, inbound, { status, kind, message, runId, ...(hint ? { hint } : {}) }, baseHeaders)
   let body: Record<string, unknown>
+  let rawBody: string
   try {
-    body = await readJsonBody(req)
+    ;({ body, text: rawBody } = await readJsonBody(req))
   } catch (err) {
     return fail(err instanceof BodyError ? err.status : 400, 'format', (err as Error).message)
   }
@@ -93,7 +94,7 @@ export async function handleChat(
   }
   let chain: ChainEntry[]
   try {
-    chain = resolveTarget({
+    chain = cachedTarget({
       requested: body.model,
       session,
       config: state.config,
@@ -113,12 +114,7 @@ export async function handleChat(
     throw err
   }
 
-  const run = deps.runs.start({
-    id: runId,
-    agentId: agent.agentId,
-    ...(sessionKey ? { sessionKey } : {}),
-    startedAt: state.clock(),
-  })
+  const run = deps.runs.start(runId, agent.agentId, sessionKey, state.clock())
   res.on('close', () => {
     if (!res.writableFinished && !run.controller.signal.aborted) {
       run.stopReason ??= 'client-disconnected'
@@ -126,10 +122,12 @@ export async function handleChat(
     }
   })
   let outcome: { state: 'final' } | { state: 'error'; error: string } = { state: 'final' }
-  const signatures = new Map<string, string>()
+  // Order signatures the auto pin is written under; only sessions carry pins.
+  const signatures = sessionKey ? new Map<string, string>() : undefined
   const ctx: RequestContext = {
     inbound,
     body,
+    rawBody,
     stream,
     clientHeaders: {
       'anthropic-version': headerValue(req, 'anthropic-version'),
@@ -168,8 +166,8 @@ export async function handleChat(
         // The auto pin written on success must carry the order this request was resolved
         // under: a view refreshed mid-request would otherwise bless a stale pin.
         // Only sessions carry pins; the signature is not worth computing without one.
-        const sig = sessionKey ? orderSignature(view, entry.provider) : ''
-        if (sessionKey) signatures.set(entry.provider, sig)
+        const sig = signatures ? orderSignature(view, entry.provider) : ''
+        signatures?.set(entry.provider, sig)
         const pin = pinFor(session, entry, sig)
         return resolveProviderAuth(view, {
           provider: entry.provider,
@@ -219,7 +217,7 @@ export async function handleChat(
         if (c.kind !== 'profile') return
         agent.noteSuccess(c.profileId, entry.provider, state.clock())
         if (sessionKey && !entry.profileId && session?.profileOverrideSource !== 'user') {
-          const sig = signatures.get(entry.provider) ?? ''
+          const sig = signatures?.get(entry.provider) ?? ''
           if (session?.profileOverride !== c.profileId || session?.orderSignature !== sig) {
             const next: SessionRecord = {
               ...(session ?? { sessionKey }),

@@ -1,6 +1,6 @@
 import type { Candidate } from '../auth/resolve.ts'
 import type { OpenclawError } from '../errors.ts'
-import { endpointFor } from '../providers/registry.ts'
+import { endpointFor, type ProviderEndpoint } from '../providers/registry.ts'
 import type { AgentState } from './agent-state.ts'
 import type { ChainEntry } from './failover.ts'
 import type { GatewayState } from './gateway-state.ts'
@@ -11,7 +11,7 @@ import { attemptUpstream, type RequestContext } from './upstream-attempt.ts'
  * by src/oauth); a 401 on it forces one refresh, and only if the rejected token is still the
  * stored one (another process may have rotated it already).
  */
-export async function attemptWithOAuth(
+export function attemptWithOAuth(
   ctx: RequestContext,
   state: GatewayState,
   agent: AgentState,
@@ -19,7 +19,19 @@ export async function attemptWithOAuth(
   c: Candidate,
 ): ReturnType<typeof attemptUpstream> {
   const endpoint = endpointFor(entry.provider, state.config)!
+  // Not async itself: a wrapper promise per request is measurable on the hot path.
   if (c.kind !== 'profile' || c.mode !== 'oauth') return attemptUpstream(ctx, endpoint, entry.model, c)
+  return attemptOAuth(ctx, state, agent, entry, c, endpoint)
+}
+
+async function attemptOAuth(
+  ctx: RequestContext,
+  state: GatewayState,
+  agent: AgentState,
+  entry: ChainEntry,
+  c: Extract<Candidate, { kind: 'profile' }>,
+  endpoint: ProviderEndpoint,
+): ReturnType<typeof attemptUpstream> {
   const owner = agent.ownerOf(c.profileId) ?? agent
   const refresher = await state.oauth()
   const fresh = await refresher.ensureFresh(owner.store, c.profileId, { agentId: owner.agentId })

@@ -36,12 +36,12 @@ export interface ChatEventPayload {
 export class RunRegistry extends EventEmitter {
   private readonly runs = new Map<string, Run>()
 
-  start(run: Omit<Run, 'controller'>): Run {
-    const full = run as Run
-    full.controller = new LightAbort()
-    this.runs.set(run.id, full)
-    this.emitChat(full, 'started')
-    return full
+  start(id: string, agentId: string, sessionKey: string | undefined, startedAt: number): Run {
+    const run: Run = { id, agentId, startedAt, controller: new LightAbort() }
+    if (sessionKey !== undefined) run.sessionKey = sessionKey
+    this.runs.set(id, run)
+    this.emitChat(run, 'started')
+    return run
   }
 
   /** Which provider, model and profile serve the run now (fallback moves them). */

@@ -61,20 +61,26 @@ export async function startGateway(opts: GatewayOptions): Promise<GatewayHandle>
     }
   }
   state.on('reloaded', onReloaded)
+  const chatDeps = { state, runs, log }
+  const onUnhandled = (req: http.IncomingMessage, res: http.ServerResponse, err: unknown) => {
+    log('error', `unhandled error on ${req.method} ${req.url}: ${(err as Error)?.message ?? String(err)}`)
+    if (!res.headersSent)
+      sendJson(res, 500, { error: { type: 'api_error', message: 'internal gateway error' } })
+    else res.destroy()
+  }
   const server = http.createServer((req, res) => {
-    route(req, res).catch((err: unknown) => {
-      log('error', `unhandled error on ${req.method} ${req.url}: ${(err as Error)?.message ?? String(err)}`)
-      if (!res.headersSent)
-        sendJson(res, 500, { error: { type: 'api_error', message: 'internal gateway error' } })
-      else res.destroy()
-    })
+    try {
+      route(req, res)?.catch((err: unknown) => onUnhandled(req, res, err))
+    } catch (err) {
+      onUnhandled(req, res, err)
+    }
   })
-  const route = async (req: http.IncomingMessage, res: http.ServerResponse): Promise<void> => {
+  // Not async: only chat routes return a promise, and an extra wrapper costs every request.
+  const route = (req: http.IncomingMessage, res: http.ServerResponse): Promise<void> | undefined => {
     const path = canonicalPath(req.url ?? '/')
     if (path === undefined) {
-      return sendJson(res, 400, {
-        error: { type: 'invalid_request_error', message: 'Malformed request path.' },
-      })
+      sendJson(res, 400, { error: { type: 'invalid_request_error', message: 'Malformed request path.' } })
+      return undefined
     }
     const method = req.method ?? 'GET'
     const inbound: InboundApi =
@@ -83,25 +89,29 @@ export async function startGateway(opts: GatewayOptions): Promise<GatewayHandle>
     // says more to an authenticated caller.
     const verdict = auth.authenticate({ peer: req.socket.remoteAddress, headers: req.headers }, state.clock())
     if (path === '/health' && method === 'GET') {
-      return sendJson(
+      sendJson(
         res,
         200,
         verdict.ok
           ? { ok: true, version: opts.version, uptimeMs: Date.now() - startedAt, runs: runs.list().length }
           : { ok: true },
       )
+      return undefined
     }
-    if (!verdict.ok) return refuse(res, inbound, verdict, log)
-    if (path === '/v1/chat/completions' && method === 'POST')
-      return handleChat('openai', req, res, { state, runs, log })
-    if (path === '/v1/messages' && method === 'POST')
-      return handleChat('anthropic', req, res, { state, runs, log })
-    if (path === '/v1/models' && method === 'GET') return sendModels(req, res, state)
-    writeGatewayError(res, inbound, {
-      status: 404,
-      kind: 'not_found',
-      message: `No route for ${method} ${path}.`,
-    })
+    if (!verdict.ok) {
+      refuse(res, inbound, verdict, log)
+      return undefined
+    }
+    if (path === '/v1/chat/completions' && method === 'POST') return handleChat('openai', req, res, chatDeps)
+    if (path === '/v1/messages' && method === 'POST') return handleChat('anthropic', req, res, chatDeps)
+    if (path === '/v1/models' && method === 'GET') sendModels(req, res, state)
+    else
+      writeGatewayError(res, inbound, {
+        status: 404,
+        kind: 'not_found',
+        message: `No route for ${method} ${path}.`,
+      })
+    return undefined
   }
   server.on('upgrade', (req, socket, head) => {
     if (canonicalPath(req.url ?? '/') !== '/ws') {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import type { OpenclawConfig } from '../config/types.ts'
-import { resolveTarget } from './target.ts'
+import { cachedTarget, resolveTarget } from './target.ts'
 
 const config: OpenclawConfig = {
   agents: {
@@ -91,5 +91,39 @@ describe('resolveTarget', () => {
         inbound: 'openai',
       }),
     ).toThrow(/No model given and no default model configured/)
+  })
+})
+
+describe('cachedTarget', () => {
+  const req = (requested: unknown, cfg: OpenclawConfig = config, session?: { modelOverride?: string }) => ({
+    requested,
+    session: session as never,
+    config: cfg,
+    agentId: 'main',
+    inbound: 'openai' as const,
+  })
+
+  it('answers what resolveTarget answers, for requests, session overrides and defaults', () => {
+    for (const r of [
+      req('fast'),
+      req(undefined),
+      req('openai/gpt-y'),
+      req('x', config, { modelOverride: 'openai/gpt-z' }),
+    ]) {
+      expect(cachedTarget(r)).toEqual(resolveTarget(r))
+    }
+  })
+
+  it('is keyed on the config object: a reloaded config is never served an old answer', () => {
+    expect(cachedTarget(req('fast')).chain[0]).toEqual({ provider: 'anthropic', model: 'claude-a' })
+    const reloaded: OpenclawConfig = {
+      agents: { defaults: { model: 'openai/gpt-x', models: { 'openai/gpt-q': { alias: 'fast' } } } },
+    }
+    expect(cachedTarget(req('fast', reloaded)).chain).toEqual([{ provider: 'openai', model: 'gpt-q' }])
+  })
+
+  it('errors are not cached and stay errors', () => {
+    expect(() => cachedTarget(req('nope/'))).toThrow(/Unknown model/)
+    expect(() => cachedTarget(req('nope/'))).toThrow(/Unknown model/)
   })
 })

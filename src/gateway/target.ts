@@ -18,16 +18,47 @@ export interface Target {
   primary: ModelRef
 }
 
-export function resolveTarget(opts: {
+export interface TargetRequest {
   requested: unknown
   session: SessionRecord | undefined
   config: OpenclawConfig
   agentId: string
   inbound: InboundApi
-}): Target {
-  const sel = agentModelSelection(opts.config, opts.agentId)
-  const raw =
+}
+
+/**
+ * Targets per config object, keyed by what decides them; a reload swaps the config object.
+ * Bounded: model strings come from clients. Entries are shared, so callers must not mutate them.
+ */
+const targetCache = new WeakMap<OpenclawConfig, Map<string, Target>>()
+const TARGET_CACHE_MAX = 512
+
+/** resolveTarget, memoised (the gateway asks for the same few models on every request). */
+export function cachedTarget(opts: TargetRequest): Target {
+  const raw = rawModel(opts)
+  const key = `${opts.inbound}\u0000${opts.agentId}\u0000${raw ?? '\u0001'}`
+  let byKey = targetCache.get(opts.config)
+  if (!byKey) {
+    byKey = new Map()
+    targetCache.set(opts.config, byKey)
+  }
+  const hit = byKey.get(key)
+  if (hit) return hit
+  const t = resolveTarget(opts)
+  if (byKey.size >= TARGET_CACHE_MAX) byKey.clear()
+  byKey.set(key, t)
+  return t
+}
+
+function rawModel(opts: TargetRequest): string | undefined {
+  return (
     opts.session?.modelOverride ?? (typeof opts.requested === 'string' ? opts.requested.trim() : undefined)
+  )
+}
+
+export function resolveTarget(opts: TargetRequest): Target {
+  const sel = agentModelSelection(opts.config, opts.agentId)
+  const raw = rawModel(opts)
   const useDefault = raw === undefined || raw === '' || raw === 'default'
   const text = useDefault ? sel.primary : raw
   if (!text) {
