@@ -4,7 +4,8 @@
  * the gateway at a fixed concurrency, interleaved over a few rounds (a subset of `npm run bench`,
  * about 20 s). CPU per request barely moves when other work shares the machine; req/s does.
  * Usage: node bench/cpu-per-request.mjs [--rounds 3] [--seconds 2] [--concurrency 10] [--route openai|anthropic]
- *        [--cpu-prof <dir>] (profile the gateway while it runs)
+ *        [--cpu-prof <dir>] (profile the gateway, and the bare proxy into <dir>/bare, while they run;
+ *        node bench/profile-diff.mjs compares the two per request)
  */
 import fs from 'node:fs'
 import os from 'node:os'
@@ -44,10 +45,16 @@ try {
     label: 'mock',
   })
   const mockUrl = `http://127.0.0.1:${mock.ready.port}`
-  const bare = await startNode([path.join(ROOT, 'bench', 'bare-proxy.mjs'), '--upstream', mockUrl], {
-    ready: jsonLine,
-    label: 'bare proxy',
-  })
+  const bareArgs = opt['cpu-prof']
+    ? ['--cpu-prof', `--cpu-prof-dir=${path.resolve(opt['cpu-prof'], 'bare')}`]
+    : []
+  const bare = await startNode(
+    [...bareArgs, path.join(ROOT, 'bench', 'bare-proxy.mjs'), '--upstream', mockUrl],
+    {
+      ready: jsonLine,
+      label: 'bare proxy',
+    },
+  )
   const stateDir = path.join(tmp, 'state')
   await writeRealisticState(stateDir, mockUrl)
   const nodeArgs = opt['cpu-prof'] ? ['--cpu-prof', `--cpu-prof-dir=${path.resolve(opt['cpu-prof'])}`] : []
@@ -138,6 +145,10 @@ try {
   const tput = rows.gateway.map((g, i) => g.rps / rows.bare[i].rps)
   console.log(`gateway ÷ bare: CPU ${med(ratio).toFixed(2)}×, throughput ${med(tput).toFixed(2)}`)
   await gw.stop('SIGINT')
+  // SIGTERM: the bare proxy exits through process.exit, which writes its profile.
+  await bare.stop('SIGTERM')
+  const served = (rs) => Math.round(rs.reduce((a, x) => a + x.rps * (ms / 1000), 0))
+  console.log(`requests measured: bare ${served(rows.bare)}, gateway ${served(rows.gateway)}`)
 } finally {
   killAll()
   fs.rmSync(tmp, { recursive: true, force: true })
