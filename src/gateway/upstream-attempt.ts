@@ -12,6 +12,7 @@ import type { ProviderEndpoint } from '../providers/registry.ts'
 import { INBOUND, UPSTREAM } from '../translate/index.ts'
 import type { ChatRequest } from '../translate/ir.ts'
 import type { AbortLike } from '../util/abort-like.ts'
+import { redact } from '../util/redact.ts'
 import type { InboundApi } from './error-response.ts'
 import type { AttemptOutcome } from './failover.ts'
 import {
@@ -173,6 +174,10 @@ export async function attemptUpstream(
       provider: endpoint.id,
       now: ctx.now(),
     })
+    // Providers echo the key they refused (plain, base64, URL-encoded); the detail reaches
+    // clients and logs, so the secret we sent is taken out in every form it travels in (R6).
+    cls.detail = redact(cls.detail, [secret])
+    if (cls.hint) cls.hint = redact(cls.hint, [secret])
     const clientError = cls.reason === 'format' || up.status === 413 || up.status === 422
     return { ok: false, classification: cls, status: up.status, clientError }
   }

@@ -3,6 +3,7 @@
  * short completion against the provider's configured endpoint with exactly the credential that
  * would be saved. Redirects are not followed (a credential is only sent to its own origin).
  */
+
 import { classifyFailure } from '../auth/classify.ts'
 import type { CredentialType } from '../auth/types.ts'
 import type { OpenclawConfig } from '../config/types.ts'
@@ -10,6 +11,7 @@ import { OpenclawError } from '../errors.ts'
 import { ANTHROPIC_VERSION, credentialHeaders } from '../providers/credential-headers.ts'
 import { chatUrl } from '../providers/endpoints.ts'
 import { resolveProviderEndpoint } from '../providers/registry.ts'
+import { redact } from '../util/redact.ts'
 
 export interface VerifyRequest {
   provider: string
@@ -99,7 +101,8 @@ export async function verifyCredential(req: VerifyRequest): Promise<VerifyResult
     ok: false,
     error: new OpenclawError(
       'invalid_credential',
-      `${req.provider} ${what} (${c.reason}: ${c.detail}). Nothing was saved.`,
+      // A provider may echo the key it refused; never repeat it (R6).
+      `${req.provider} ${what} (${c.reason}: ${redact(c.detail, [req.secret])}). Nothing was saved.`,
       {
         ...(c.hint ? { hint: c.hint } : {}),
         details: { provider: req.provider, status: res.status, reason: c.reason },
