@@ -234,6 +234,97 @@ describe('credential header rules and upstream hardening', () => {
   })
 })
 
+describe('provider headers from SecretRefs', () => {
+  const headerRef = { source: 'env', provider: 'default', id: 'ACME_TENANT_TOKEN' }
+  const config = (mockUrl: string) => ({
+    models: {
+      providers: {
+        acme: {
+          baseUrl: `${mockUrl}/v1`,
+          api: 'openai-completions',
+          headers: { 'x-acme-tenant': headerRef },
+        },
+      },
+    },
+  })
+
+  it('a header SecretRef is resolved from the snapshot and sent with every request', async () => {
+    const key = canary('sk-acme-')
+    const tenant = canary('tenant-')
+    mock.setBehavior(key, { kind: 'ok', text: 'hi' })
+    gw = await startTestGateway({
+      mock,
+      config: config(mock.url),
+      env: { ACME_TENANT_TOKEN: tenant },
+      profiles: { 'acme:main': { type: 'api_key', provider: 'acme', key } },
+    })
+    const res = await openai(gw.url).chat.completions.create({
+      model: 'acme/m',
+      messages: [{ role: 'user', content: 'x' }],
+    })
+    expect(res.choices[0]?.message.content).toBe('hi')
+    expect(mock.requests.at(-1)?.headers['x-acme-tenant']).toBe(tenant)
+  })
+
+  it('an unresolved header ref fails closed: a clear error, the provider is not called', async () => {
+    const key = canary('sk-acme-')
+    mock.setBehavior(key, { kind: 'ok', text: 'hi' })
+    gw = await startTestGateway({
+      mock,
+      config: config(mock.url),
+      profiles: { 'acme:main': { type: 'api_key', provider: 'acme', key } },
+    })
+    const res = await fetch(`${gw.url}/v1/chat/completions`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ model: 'acme/m', messages: [{ role: 'user', content: 'x' }] }),
+    })
+    expect(res.status).toBe(500)
+    const body = (await res.json()) as { error: { message: string; code: string } }
+    expect(body.error.code).toBe('unresolved_ref')
+    expect(body.error.message).toContain('models.providers.acme.headers.x-acme-tenant')
+    expect(mock.callsFor(key)).toBe(0)
+  })
+})
+
+describe('upstream errors that echo the key', () => {
+  it('a provider error quoting the refused key (plain, base64, URL-encoded) never reaches the client', async () => {
+    const key = canary('acmekey')
+    const b64 = Buffer.from(key).toString('base64')
+    mock.setBehavior(key, {
+      kind: 'error',
+      status: 401,
+      body: {
+        type: 'error',
+        error: {
+          type: 'authentication_error',
+          message: `invalid x-api-key: ${key} (sent as ${b64}, or ${encodeURIComponent(`k=${key}`)})`,
+        },
+      },
+    })
+    gw = await startTestGateway({
+      mock,
+      config: { models: { providers: { acme: { baseUrl: mock.url, api: 'anthropic-messages' } } } },
+      profiles: { 'acme:main': { type: 'api_key', provider: 'acme', key } },
+    })
+    const res = await fetch(`${gw.url}/v1/messages`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'anthropic-version': '2023-06-01' },
+      body: JSON.stringify({
+        model: 'acme/claude-x',
+        max_tokens: 8,
+        messages: [{ role: 'user', content: 'x' }],
+      }),
+    })
+    expect(res.status).toBe(401)
+    const text = await res.text()
+    expect(text).toContain('invalid x-api-key: [redacted]')
+    expect(text).not.toContain(key)
+    expect(text).not.toContain(b64.replace(/=+$/, ''))
+    expect(gw.logs.join('\n')).not.toContain(key)
+  })
+})
+
 describe('failover across models, client aborts, and the success path', () => {
   it('falls back to agents.defaults.model.fallbacks when every profile of the primary fails', async () => {
     const [a, o] = [canary('sk-ant-api03-'), canary('sk-proj-')]

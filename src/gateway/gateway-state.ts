@@ -125,6 +125,11 @@ export class GatewayState extends EventEmitter {
     return this.ctx.env
   }
 
+  /** The active secrets snapshot's lookup (header refs of provider endpoints). */
+  get refValue(): ViewContext['refValue'] {
+    return this.ctx.refValue
+  }
+
   get defaultAgentId(): string {
     return this.defaultAgent
   }

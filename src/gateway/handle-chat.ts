@@ -101,13 +101,25 @@ export async function handleChat(
       agentId: agent.agentId,
       inbound,
     }).chain
-    const unknown = chain.find((c) => !endpointFor(c.provider, state.config))
-    if (unknown) {
-      return fail(
-        404,
-        'model_not_found',
-        `Unknown provider "${unknown.provider}": not built in and not configured under models.providers.`,
-      )
+    for (const c of chain) {
+      const ep = endpointFor(c.provider, state.config, state.refValue)
+      if (!ep) {
+        return fail(
+          404,
+          'model_not_found',
+          `Unknown provider "${c.provider}": not built in and not configured under models.providers.`,
+        )
+      }
+      // A configured header that did not resolve is an outage to report, never a request sent
+      // without it (the header may carry auth or pick the account).
+      if (ep.unresolvedHeaders.length > 0) {
+        return fail(
+          500,
+          'unresolved_ref',
+          `models.providers.${c.provider}.headers.${ep.unresolvedHeaders[0]} is a SecretRef that did not resolve; ${c.provider} is not called without it.`,
+          'See openclaw secrets audit, fix the ref, then openclaw secrets reload.',
+        )
+      }
     }
   } catch (err) {
     if (OpenclawError.isInstance(err)) return fail(400, 'format', err.message, err.hint)

@@ -18,7 +18,7 @@ export function attemptWithOAuth(
   entry: ChainEntry,
   c: Candidate,
 ): ReturnType<typeof attemptUpstream> {
-  const endpoint = endpointFor(entry.provider, state.config)!
+  const endpoint = endpointFor(entry.provider, state.config, state.refValue)!
   // Not async itself: a wrapper promise per request is measurable on the hot path.
   if (c.kind !== 'profile' || c.mode !== 'oauth') return attemptUpstream(ctx, endpoint, entry.model, c)
   return attemptOAuth(ctx, state, agent, entry, c, endpoint)

@@ -84,6 +84,16 @@ async function runTarget(
       latencyMs: null,
     }
   }
+  if (endpoint.unresolvedHeaders.length > 0) {
+    // The gateway refuses to call a provider without its configured headers; so does the probe.
+    return {
+      ...base,
+      status: 'unknown',
+      reasonCode: 'unresolved_ref',
+      error: `models.providers.${t.provider}.headers.${endpoint.unresolvedHeaders[0]} is a SecretRef that did not resolve.`,
+      latencyMs: null,
+    }
+  }
   const outcome = await probeOnce({
     endpoint,
     model: model.slice(t.provider.length + 1),

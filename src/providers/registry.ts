@@ -4,6 +4,7 @@
  */
 import { normalizeProviderId } from '../auth/profile-id.ts'
 import { lookupProviderKey } from '../auth/resolve.ts'
+import type { SecretRef } from '../auth/types.ts'
 import type { OpenclawConfig, ProviderApi } from '../config/types.ts'
 
 export interface ProviderEndpoint {
@@ -18,6 +19,8 @@ export interface ProviderEndpoint {
   timeoutMs: number
   models: string[]
   builtin: boolean
+  /** Configured header names whose value (a SecretRef) did not resolve; such a provider is not called. */
+  unresolvedHeaders: string[]
 }
 
 export const BUILTIN_PROVIDERS: Readonly<
@@ -49,9 +52,11 @@ export function resolveProviderEndpoint(
   if (!baseUrl) return undefined
   const api = cfg?.api ?? builtin?.api ?? 'openai-completions'
   const headers: Record<string, string> = {}
+  const unresolvedHeaders: string[] = []
   for (const [name, value] of Object.entries(cfg?.headers ?? {})) {
     const resolved = resolveHeader(value)
     if (resolved !== undefined) headers[name.toLowerCase()] = resolved
+    else unresolvedHeaders.push(name)
   }
   return {
     id,
@@ -62,26 +67,52 @@ export function resolveProviderEndpoint(
     timeoutMs: cfg?.timeoutSeconds ? cfg.timeoutSeconds * 1000 : DEFAULT_TIMEOUT_MS,
     models: (cfg?.models ?? []).map((m) => m.id),
     builtin: builtin !== undefined,
+    unresolvedHeaders,
   }
 }
 
-const endpointCache = new WeakMap<OpenclawConfig, Map<string, ProviderEndpoint | null>>()
+type RefValue = (ref: SecretRef) => string | undefined
+
+/** Per config object, then per secrets snapshot (its `refValue`); undefined = no snapshot. */
+const endpointCache = new WeakMap<
+  OpenclawConfig,
+  { plain?: EndpointMap; byRefs: WeakMap<RefValue, EndpointMap> }
+>()
+type EndpointMap = Map<string, ProviderEndpoint | null>
 
 /**
- * The gateway's per-request lookup: the same answer as resolveProviderEndpoint, computed once
- * per config object (a reload swaps the object, so the cache cannot go stale). Callers must
- * not mutate the returned endpoint.
+ * The gateway's per-request lookup: the same answer as resolveProviderEndpoint with header
+ * SecretRefs read from the active snapshot, computed once per config object and snapshot (a
+ * reload or re-activation swaps them, so the cache cannot go stale). Callers must not mutate
+ * the returned endpoint.
  */
-export function endpointFor(providerId: string, config: OpenclawConfig): ProviderEndpoint | undefined {
-  let byProvider = endpointCache.get(config)
+export function endpointFor(
+  providerId: string,
+  config: OpenclawConfig,
+  refValue?: RefValue,
+): ProviderEndpoint | undefined {
+  let slot = endpointCache.get(config)
+  if (!slot) {
+    slot = { byRefs: new WeakMap() }
+    endpointCache.set(config, slot)
+  }
+  let byProvider = refValue ? slot.byRefs.get(refValue) : slot.plain
   if (!byProvider) {
     byProvider = new Map()
-    endpointCache.set(config, byProvider)
+    if (refValue) slot.byRefs.set(refValue, byProvider)
+    else slot.plain = byProvider
   }
   let ep = byProvider.get(providerId)
   if (ep === undefined) {
-    ep = resolveProviderEndpoint(providerId, config) ?? null
+    ep =
+      resolveProviderEndpoint(providerId, config, (v) =>
+        typeof v === 'string' ? v : isRef(v) ? refValue?.(v) : undefined,
+      ) ?? null
     byProvider.set(providerId, ep)
   }
   return ep ?? undefined
+}
+
+function isRef(v: unknown): v is SecretRef {
+  return typeof v === 'object' && v !== null && typeof (v as { source?: unknown }).source === 'string'
 }
