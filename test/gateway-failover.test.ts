@@ -221,6 +221,41 @@ describe('session pins with /model', () => {
   })
 })
 
+describe("seed 000's /model @<profileId>", () => {
+  it('pins the profile for the model the app sends, with no default model configured', async () => {
+    const [home, work] = [canary('sk-ant-api03-'), canary('sk-ant-api03-')]
+    mock.setDefault({ kind: 'ok' })
+    gw = await startTestGateway({
+      mock,
+      profiles: {
+        'anthropic:home': { type: 'api_key', provider: 'anthropic', key: home },
+        'anthropic:work-account': { type: 'api_key', provider: 'anthropic', key: work },
+      },
+    })
+    const client = anthropicClient(gw.url, { 'x-openclaw-session-key': 'seed-000' })
+    const ask = (content: string) =>
+      client.messages.create({
+        model: 'anthropic/claude-x',
+        max_tokens: 8,
+        messages: [{ role: 'user', content }],
+      })
+    const reply = await ask('/model @anthropic:work-account')
+    expect(reply.content[0]).toMatchObject({ text: expect.stringContaining('anthropic:work-account pinned') })
+    for (let i = 0; i < 2; i++) {
+      const { response } = await client.messages
+        .create({
+          model: 'anthropic/claude-x',
+          max_tokens: 8,
+          messages: [{ role: 'user', content: `q${i}` }],
+        })
+        .withResponse()
+      expect(response.headers.get('x-openclaw-auth-profile')).toBe('anthropic:work-account')
+    }
+    expect(mock.callsFor(work)).toBe(2)
+    expect(mock.callsFor(home)).toBe(0)
+  })
+})
+
 describe('auto pins', () => {
   it('an auto-pinned session follows a changed auth order (order set invalidates auto pins)', async () => {
     const [a, b] = [canary('sk-ant-api03-'), canary('sk-ant-api03-')]

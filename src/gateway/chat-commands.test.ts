@@ -68,10 +68,55 @@ describe('chat commands', () => {
       profileOverride: 'anthropic:work',
       profileOverrideSource: 'user',
     })
-    expect(run('/model @anthropic:home').session).toMatchObject({
-      modelOverride: 'anthropic/claude-a',
+    // Seed 000's form pins only the profile: the default model keeps applying to the session.
+    const pinned = run('/model @anthropic:home').session!
+    expect(pinned).toMatchObject({ profileOverride: 'anthropic:home', profileOverrideSource: 'user' })
+    expect(pinned.modelOverride).toBeUndefined()
+    // A session that already chose a model keeps it.
+    const withModel = run('/model @anthropic:home', {
+      sessionKey: 's1',
+      modelOverride: 'anthropic/claude-z',
+      updatedAt: NOW,
+    }).session!
+    expect(withModel).toMatchObject({
+      modelOverride: 'anthropic/claude-z',
       profileOverride: 'anthropic:home',
     })
+  })
+
+  it('/model @<profile> with no default model uses the model the request names (seed 000)', () => {
+    const noDefault: AuthView = { ...view, config: {} }
+    const requested = { provider: 'anthropic', model: 'claude-x', key: 'anthropic/claude-x' }
+    const r = runChatCommand({
+      text: '/model @anthropic:work',
+      view: noDefault,
+      sessionKey: 's1',
+      session: undefined,
+      now: NOW,
+      requested,
+    })
+    expect(r.reply).toContain('anthropic:work pinned')
+    expect(r.session).toMatchObject({ profileOverride: 'anthropic:work', profileOverrideSource: 'user' })
+    expect(r.session?.modelOverride).toBeUndefined()
+    expect(() =>
+      runChatCommand({
+        text: '/model @anthropic:work',
+        view: noDefault,
+        sessionKey: 's1',
+        session: undefined,
+        now: NOW,
+      }),
+    ).toThrow(/No model selected/)
+    const status = runChatCommand({
+      text: '/model status',
+      view: noDefault,
+      sessionKey: 's1',
+      session: r.session!,
+      now: NOW,
+      requested,
+    })
+    expect(status.reply).toContain('Model: anthropic/claude-x (from the request)')
+    expect(status.reply).toContain('Pinned profile: anthropic:work (user)')
   })
 
   it('refuses unknown profiles and profiles of another provider', () => {

@@ -4,7 +4,7 @@
  * `/model <n>`, `/model default`, `/new`, `/reset` (DECISIONS section 7). Pure: returns the
  * reply text and the session record to store (null = delete).
  */
-import { agentModelSelection, parseModelRef } from '../auth/model-ref.ts'
+import { agentModelSelection, type ModelRef, parseModelRef } from '../auth/model-ref.ts'
 import { normalizeProviderId, parseProfileId } from '../auth/profile-id.ts'
 import { type AuthView, resolveProviderAuth } from '../auth/resolve.ts'
 import { OpenclawError } from '../errors.ts'
@@ -28,6 +28,8 @@ export function runChatCommand(opts: {
   sessionKey: string | undefined
   session: SessionRecord | undefined
   now: number
+  /** The model the request itself names (apps send one with every message). */
+  requested?: ModelRef
 }): CommandResult {
   const m = COMMAND.exec(opts.text.trim())!
   const verb = m[1]!
@@ -58,7 +60,7 @@ export function runChatCommand(opts: {
   }
   const models = listModels(view)
   if (arg === '' || arg === 'list') return { reply: renderList(view, models, base) }
-  if (arg === 'status') return { reply: renderStatus(view, base, now) }
+  if (arg === 'status') return { reply: renderStatus(view, base, now, opts.requested) }
   needSession()
   if (arg === 'default') {
     const def = agentModelSelection(view.config, view.agentId).primary
@@ -80,11 +82,19 @@ export function runChatCommand(opts: {
     return { reply: `Model reset to the default${def ? ` (${def})` : ''}.`, session: next }
   }
   if (arg.startsWith('@')) {
+    // Seed 000's form: keep whatever model the session runs (its override, the request's, the
+    // default) and pin only the profile, so a later change of the default still applies.
     const profileId = arg.slice(1)
-    const current = currentModel(view, base)
+    const current = currentModel(view, base, opts.requested)
     if (!current)
       throw new OpenclawError('invalid_input', 'No model selected; use /model <provider/model>@<profileId>.')
-    return pin(view, base, current.key, current.provider, profileId, now)
+    const r = pin(view, base, current.key, current.provider, profileId, now)
+    const session = { ...r.session! }
+    if (!base.modelOverride) delete session.modelOverride
+    return {
+      reply: `Auth profile ${profileId} pinned for this session (model ${current.key}${base.modelOverride ? '' : ', not pinned'}).`,
+      session,
+    }
   }
   const picked = /^\d+$/.test(arg) ? models[Number(arg) - 1] : arg
   if (picked === undefined)
@@ -148,8 +158,10 @@ function pin(
   }
 }
 
-function currentModel(view: AuthView, s: SessionRecord) {
-  const text = s.modelOverride ?? agentModelSelection(view.config, view.agentId).primary
+function currentModel(view: AuthView, s: SessionRecord, requested?: ModelRef): ModelRef | undefined {
+  if (s.modelOverride) return parseModelRef(s.modelOverride, view.config)
+  if (requested) return requested
+  const text = agentModelSelection(view.config, view.agentId).primary
   return text ? parseModelRef(text, view.config) : undefined
 }
 
@@ -178,9 +190,10 @@ function renderList(view: AuthView, models: string[], s: SessionRecord): string 
   return lines.join('\n')
 }
 
-function renderStatus(view: AuthView, s: SessionRecord, now: number): string {
-  const cur = currentModel(view, s)
-  const lines = [`Model: ${cur?.key ?? '(none)'}${s.modelOverride ? ' (session override)' : ' (default)'}`]
+function renderStatus(view: AuthView, s: SessionRecord, now: number, requested?: ModelRef): string {
+  const cur = currentModel(view, s, requested)
+  const from = s.modelOverride ? ' (session override)' : requested ? ' (from the request)' : ' (default)'
+  const lines = [`Model: ${cur?.key ?? '(none)'}${from}`]
   lines.push(
     `Pinned profile: ${s.profileOverride ? `${s.profileOverride} (${s.profileOverrideSource ?? 'user'})` : '(none)'}`,
   )

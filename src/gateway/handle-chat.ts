@@ -5,6 +5,7 @@
 import { randomUUID } from 'node:crypto'
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import { recordFailure, unusableFor } from '../auth/cooldown.ts'
+import type { ModelRef } from '../auth/model-ref.ts'
 import { resolveProviderAuth } from '../auth/resolve.ts'
 import type { ProfileState } from '../auth/types.ts'
 import { OpenclawError } from '../errors.ts'
@@ -74,12 +75,14 @@ export async function handleChat(
   const lastText = lastUserText(inbound, body)
   if (isChatCommand(lastText)) {
     try {
+      const requested = requestedModel(body.model, state, agent.agentId, inbound)
       const r = runChatCommand({
         text: lastText!,
         view: state.view(agent.agentId),
         sessionKey,
         session,
         now: state.clock(),
+        ...(requested ? { requested } : {}),
       })
       if (r.session !== undefined && sessionKey) agent.setSession(sessionKey, r.session)
       return writeGatewayReply(res, inbound, stream, r.reply, { headers: baseHeaders, now: state.clock })
@@ -286,6 +289,22 @@ export async function handleChat(
     throw err
   } finally {
     deps.runs.finish(runId, outcome)
+  }
+}
+
+/** The model a chat-command request names itself, when it names a valid one. */
+function requestedModel(
+  model: unknown,
+  state: GatewayState,
+  agentId: string,
+  inbound: InboundApi,
+): ModelRef | undefined {
+  if (typeof model !== 'string' || model.trim() === '' || model.trim() === 'default') return undefined
+  try {
+    return cachedTarget({ requested: model, session: undefined, config: state.config, agentId, inbound })
+      .primary
+  } catch {
+    return undefined
   }
 }
 
