@@ -77,6 +77,7 @@ interface Candidate {
   entry: OrderedProfile
   profile: StoredProfile
   lastUsed: number
+  accessRank: number
 }
 
 /** What an order input decides that no cooldown or use can change (see prepareOrder). */
@@ -197,28 +198,13 @@ export function applyOrder(
 ): OrderResult {
   const { now, model } = input
   const { explicit } = plan
-  const withState = (e: PlanEntry): Candidate => {
-    const raw = input.states.get(e.id)
-    const state = raw === undefined ? undefined : clearExpired(raw, now)
-    const u = state === undefined ? undefined : unusableFor(state, model, now)
-    const entry: OrderedProfile = { profileId: e.id, type: e.type, available: u === undefined }
-    if (u) entry.unusable = { until: u.until, reason: u.reason, scope: u.scope }
-    return { entry, profile: e.profile, lastUsed: state?.lastUsed ?? Number.NEGATIVE_INFINITY }
-  }
   const available: Candidate[] = []
   const unusable: Candidate[] = []
-  const rankOf = new Map<Candidate, number>()
   for (const e of plan.eligible) {
-    const c = withState(e)
-    if (!explicit) rankOf.set(c, e.accessRank)
+    const c = withState(e, input.states, model, now)
     if (c.entry.available) available.push(c)
     else unusable.push(c)
   }
-  const rank = (a: Candidate, b: Candidate): number =>
-    TYPE_RANK[a.entry.type] - TYPE_RANK[b.entry.type] ||
-    (rankOf.get(a) ?? 0) - (rankOf.get(b) ?? 0) ||
-    compareNumbers(a.lastUsed, b.lastUsed) ||
-    (a.entry.profileId < b.entry.profileId ? -1 : a.entry.profileId > b.entry.profileId ? 1 : 0)
   if (!explicit && available.length > 1) available.sort(rank)
   // Array.prototype.sort is stable: equal deadlines keep the explicit sequence.
   if (unusable.length > 1) unusable.sort((a, b) => untilOf(a) - untilOf(b) || (explicit ? 0 : rank(a, b)))
@@ -242,7 +228,7 @@ export function applyOrder(
       let hit = idx >= 0 ? ordered[idx] : undefined
       if (!hit) {
         const r = plan.evaluateAt(pinId, now)
-        if ('profile' in r) hit = withState(r).entry
+        if ('profile' in r) hit = withState(r, input.states, model, now).entry
       }
       if (hit?.available) {
         ordered = [hit, ...ordered.filter((e) => e.profileId !== pinId)]
@@ -277,6 +263,35 @@ function pickBase(
 function resolvePinId(pin: string, provider: string, plan: OrderPlan): string {
   if (pin.includes(':') || plan.has(pin)) return pin
   return `${provider}:${pin}`
+}
+
+function withState(
+  e: PlanEntry,
+  states: OrderInput['states'],
+  model: string | undefined,
+  now: number,
+): Candidate {
+  const raw = states.get(e.id)
+  const state = raw === undefined ? undefined : clearExpired(raw, now)
+  const u = state === undefined ? undefined : unusableFor(state, model, now)
+  const entry: OrderedProfile = { profileId: e.id, type: e.type, available: u === undefined }
+  if (u) entry.unusable = { until: u.until, reason: u.reason, scope: u.scope }
+  return {
+    entry,
+    profile: e.profile,
+    lastUsed: state?.lastUsed ?? Number.NEGATIVE_INFINITY,
+    accessRank: e.accessRank,
+  }
+}
+
+/** Round-robin rank: oauth < token < api_key, usable access first, least recently used first. */
+function rank(a: Candidate, b: Candidate): number {
+  return (
+    TYPE_RANK[a.entry.type] - TYPE_RANK[b.entry.type] ||
+    a.accessRank - b.accessRank ||
+    compareNumbers(a.lastUsed, b.lastUsed) ||
+    (a.entry.profileId < b.entry.profileId ? -1 : a.entry.profileId > b.entry.profileId ? 1 : 0)
+  )
 }
 
 function untilOf(c: Candidate): number {

@@ -105,15 +105,16 @@ export function headerValue(req: IncomingMessage, name: string): string | undefi
 /** Upstream response headers worth passing to clients (request ids and rate-limit info). */
 export function forwardableHeaders(h: Record<string, string | string[] | undefined>): Record<string, string> {
   const out: Record<string, string> = {}
-  for (const [k, v] of Object.entries(h)) {
+  for (const k in h) {
+    const v = h[k]
     if (v === undefined) continue
     if (
       k === 'content-type' ||
       k === 'request-id' ||
       k === 'x-request-id' ||
+      k === 'retry-after' ||
       k.startsWith('anthropic-ratelimit-') ||
-      k.startsWith('x-ratelimit-') ||
-      k === 'retry-after'
+      k.startsWith('x-ratelimit-')
     ) {
       out[k] = Array.isArray(v) ? v.join(', ') : v
     }

@@ -6,7 +6,11 @@
 import { type Classification, classifyFailure } from '../auth/classify.ts'
 import type { Candidate } from '../auth/resolve.ts'
 import { OpenclawError } from '../errors.ts'
-import { ANTHROPIC_VERSION, credentialHeaders, mergeBetaHeader } from '../providers/credential-headers.ts'
+import {
+  ANTHROPIC_VERSION,
+  cachedCredentialHeaders,
+  mergeBetaHeader,
+} from '../providers/credential-headers.ts'
 import { chatUrl } from '../providers/endpoints.ts'
 import type { ProviderEndpoint } from '../providers/registry.ts'
 import { INBOUND, UPSTREAM } from '../translate/index.ts'
@@ -86,7 +90,23 @@ export function upstreamBody(ctx: RequestContext, endpoint: ProviderEndpoint, mo
   return JSON.stringify(rendered)
 }
 
-const LEADING_MODEL_KEY = /^\s*\{\s*"model"\s*:\s*/
+/** Index after JSON whitespace (space, tab, CR, LF) from `i`. */
+function skipWs(text: string, i: number): number {
+  let c = text.charCodeAt(i)
+  while (c === 32 || c === 10 || c === 13 || c === 9) c = text.charCodeAt(++i)
+  return i
+}
+
+/** Where the value of a leading `"model"` key starts (`{ "model" :` then the value), or -1. */
+function leadingModelValue(raw: string): number {
+  let i = skipWs(raw, 0)
+  if (raw.charCodeAt(i) !== 123) return -1
+  i = skipWs(raw, i + 1)
+  if (!raw.startsWith('"model"', i)) return -1
+  i = skipWs(raw, i + 7)
+  if (raw.charCodeAt(i) !== 58) return -1
+  return skipWs(raw, i + 1)
+}
 
 /**
  * The client's own bytes, with only the model value swapped, when that is provably the same
@@ -102,9 +122,8 @@ export function reuseClientBody(
   for (const f of DANGEROUS_FIELDS) if (Object.hasOwn(body, f)) return undefined
   const current = body.model
   if (typeof current !== 'string') return undefined
-  const m = LEADING_MODEL_KEY.exec(raw)
-  if (!m) return undefined
-  const start = m[0].length
+  const start = leadingModelValue(raw)
+  if (start < 0) return undefined
   const quoted = JSON.stringify(current)
   if (!raw.startsWith(quoted, start)) return undefined
   if (raw.indexOf('"model"', start) !== -1) return undefined
@@ -124,9 +143,10 @@ export async function attemptUpstream(
   const headers: Record<string, string> = {
     'content-type': 'application/json',
     accept: ctx.stream ? 'text/event-stream' : 'application/json',
-    ...endpoint.headers,
-    ...credentialHeaders(endpoint.api, c.mode, secret, label),
   }
+  for (const k in endpoint.headers) headers[k] = endpoint.headers[k]!
+  const cred = cachedCredentialHeaders(endpoint.api, c.mode, secret, label)
+  for (const k in cred) headers[k] = cred[k]!
   if (endpoint.api === 'anthropic-messages') {
     const clientVersion = ctx.inbound === 'anthropic' ? ctx.clientHeaders['anthropic-version'] : undefined
     headers['anthropic-version'] = clientVersion ?? ANTHROPIC_VERSION

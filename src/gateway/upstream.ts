@@ -85,17 +85,20 @@ function targetOf(url: URL): Target {
   return t
 }
 
-/** `req.headers` is taken over (host and content-length are added to it). */
 export function sendUpstream(req: UpstreamRequest): Promise<UpstreamResponse> {
   return new Promise((resolve, reject) => {
     const signal = req.signal
     if (signal?.aborted) return reject(new UpstreamTransportError('aborted', 'request aborted by the client'))
     const t = targetOf(req.url)
-    const headers = req.headers
-    // Given here, Node neither builds the host header nor parses it back for the agent.
-    headers.host = t.host
-    headers['content-length'] = String(
-      typeof req.body === 'string' ? Buffer.byteLength(req.body) : req.body.length,
+    // A flat [name, value, ...] list: Node writes the request head from it at once instead of
+    // keeping a header map per request. Host given here, so Node neither builds nor re-parses it.
+    const headers: string[] = []
+    for (const k in req.headers) headers.push(k, req.headers[k]!)
+    headers.push(
+      'host',
+      t.host,
+      'content-length',
+      String(typeof req.body === 'string' ? Buffer.byteLength(req.body) : req.body.length),
     )
     const outgoing = (t.secure ? https : http).request({
       hostname: t.hostname,

@@ -41,9 +41,45 @@ export function credentialHeaders(
   }
 }
 
+/**
+ * credentialHeaders per (secret, api, mode), for the request path: the checks and the header
+ * object are the same for every request a credential serves. Callers must not mutate the result.
+ */
+const headerCache = new Map<string, Map<string, Readonly<Record<string, string>>>>()
+const HEADER_CACHE_MAX = 4096
+
+export function cachedCredentialHeaders(
+  api: ProviderApi,
+  mode: CredentialType,
+  secret: string,
+  label: string,
+): Readonly<Record<string, string>> {
+  let bySecret = headerCache.get(secret)
+  const kind = `${api}:${mode}`
+  const hit = bySecret?.get(kind)
+  if (hit) return hit
+  // Throws for a bad credential; nothing is cached then.
+  const headers = credentialHeaders(api, mode, secret, label)
+  if (!bySecret) {
+    // Rotated secrets would otherwise accumulate for the life of the process.
+    if (headerCache.size >= HEADER_CACHE_MAX) headerCache.clear()
+    bySecret = new Map()
+    headerCache.set(secret, bySecret)
+  }
+  bySecret.set(kind, headers)
+  return headers
+}
+
 /** Merges anthropic-beta values so a client's betas survive next to the OAuth beta. */
 export function mergeBetaHeader(existing: string | undefined, extra: string | undefined): string | undefined {
+  // The usual cases on the request path: at most one side set, already a clean single value.
+  if (existing === undefined && (extra === undefined || isCleanSingle(extra))) return extra || undefined
+  if (extra === undefined && isCleanSingle(existing!)) return existing || undefined
   const parts = new Set<string>()
   for (const v of [existing, extra]) for (const p of (v ?? '').split(',')) if (p.trim()) parts.add(p.trim())
   return parts.size ? [...parts].join(',') : undefined
+}
+
+function isCleanSingle(v: string): boolean {
+  return !v.includes(',') && v.trim() === v
 }
