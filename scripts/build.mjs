@@ -1,9 +1,11 @@
 #!/usr/bin/env node
 /**
  * The build: `tsc` compiles src/ to dist/ (the library entry and every module, as tests and
- * workers import them), then rolldown bundles the CLI into dist/bundle/ (the entry plus one
- * chunk per lazily loaded command). bin/openclaw.js runs the bundle: resolving and loading some
- * 30 separate ES modules cost a `models status --check` about 100 ms of its ~170 ms start.
+ * workers import them), then rolldown bundles the CLI into dist/bundle/ as CommonJS (the entry
+ * plus one chunk per lazily loaded command). bin/openclaw.js (CommonJS too, see bin/package.json)
+ * runs the bundle. Both choices are about start-up: loading ~30 separate ES modules cost a
+ * `models status --check` about 30 ms, and an ES module entry alone makes Node load its ESM
+ * loader and resolve every module by URL (another ~30 ms of CPU on this 2-core box).
  * Usage: node scripts/build.mjs [--no-tsc]
  */
 import { spawnSync } from 'node:child_process'
@@ -33,9 +35,15 @@ export async function build({ tsc = true } = {}) {
     // Dependencies stay packages (better-sqlite3 is native); only our own code is bundled.
     external: [...deps, ...builtinModules, /^node:/, ...deps.map((d) => new RegExp(`^${d}/`))],
     logLevel: 'warn',
-    output: { dir: out, format: 'esm', sourcemap: true, entryFileNames: '[name].js' },
+    output: {
+      dir: out,
+      format: 'cjs',
+      sourcemap: true,
+      entryFileNames: '[name].cjs',
+      chunkFileNames: '[name]-[hash].cjs',
+    },
   })
-  return fs.existsSync(path.join(out, 'main.js'))
+  return fs.existsSync(path.join(out, 'main.cjs'))
 }
 
 if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {

@@ -4,7 +4,6 @@
  * request, offers another try on failure (never saving a failed one), and ends with the
  * commands to check status.
  */
-import * as p from '@clack/prompts'
 import { agentModelSelection } from '../auth/model-ref.ts'
 import { normalizeProviderId, validateProviderId } from '../auth/profile-id.ts'
 import { normalizeSecretInput } from '../auth/secret-input.ts'
@@ -19,6 +18,9 @@ import { summaryLines, verifyAndSave } from './flow.ts'
 const MAX_ATTEMPTS = 3
 
 export async function runWizard(ctx: CommandContext): Promise<number> {
+  // Imported here: @clack/prompts is an ES module only, and the CLI bundle is CommonJS, which
+  // can load it with import() but not require().
+  const p = await import('@clack/prompts')
   const io = { input: ctx.io.stdin as NodeJS.ReadStream, output: ctx.io.stdout as NodeJS.WriteStream }
   const ask = async <T>(v: Promise<T>): Promise<Exclude<T, symbol>> => {
     const r = await v

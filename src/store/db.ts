@@ -18,8 +18,38 @@ import { assertUsable, probeSchema, type SchemaProbe } from './schema-probe.ts'
 import { isCorruptionError, toStoreError } from './sqlite-errors.ts'
 
 // Required, not imported: loading a CommonJS package through the ESM loader parses it for
-// named exports first, which every CLI start paid.
-const Database = createRequire(import.meta.url)('better-sqlite3') as typeof BetterSqlite3
+// named exports first, which every CLI start paid. Loaded on first open, not at import: most
+// modules that import this one never open a store (e.g. `openclaw --version`).
+const require = createRequire(import.meta.url)
+let Database: typeof BetterSqlite3 | undefined
+
+/**
+ * The compiled addon, loaded by path. better-sqlite3 otherwise locates it with the `bindings`
+ * package, which walks the call stack and probes a dozen paths: ~10 ms of every CLI start.
+ * A build elsewhere (other layout, prebuilt binary) falls back to that search.
+ */
+let addon: object | null | undefined
+function nativeAddon(): object | undefined {
+  if (addon === undefined) {
+    try {
+      const root = nodePath.dirname(nodePath.dirname(require.resolve('better-sqlite3')))
+      addon = require(nodePath.join(root, 'build', 'Release', 'better_sqlite3.node')) as object
+    } catch {
+      addon = null
+    }
+  }
+  return addon ?? undefined
+}
+
+function newDatabase(filename: string | Buffer, options: BetterSqlite3.Options = {}): Db {
+  Database ??= require('better-sqlite3') as typeof BetterSqlite3
+  const nativeBinding = nativeAddon()
+  // The typings predate addon objects; the driver accepts one (better-sqlite3 #972).
+  return new Database(
+    filename,
+    nativeBinding ? ({ ...options, nativeBinding } as unknown as BetterSqlite3.Options) : options,
+  )
+}
 
 export type Db = BetterSqlite3.Database
 export type Statement<P extends unknown[] = unknown[], R = unknown> = BetterSqlite3.Statement<P, R>
@@ -92,7 +122,7 @@ function openReadWriteOnce(path: string, timeout: number, clock: Clock): Db {
   let db: Db | undefined
   try {
     const checked = fs.statSync(path).size > 0 && preflight(path, timeout)
-    db = new Database(path, { timeout })
+    db = newDatabase(path, { timeout })
     assertUsable(checked ? probeSchema(db) : inspect(db), path)
     db.pragma('journal_mode = WAL')
     // FULL: a credential rotation acknowledged to the user must survive power loss.
@@ -123,7 +153,7 @@ function openReadonly(path: string, timeout: number): Db {
   let probe: SchemaProbe
   try {
     try {
-      db = new Database(path, { readonly: true, fileMustExist: true, timeout })
+      db = newDatabase(path, { readonly: true, fileMustExist: true, timeout })
       probe = inspect(db)
     } catch (err) {
       if (!cannotShareWal(err)) throw err
@@ -172,7 +202,7 @@ function openReadonly(path: string, timeout: number): Db {
 function preflight(path: string, timeout: number): boolean {
   let ro: Db | undefined
   try {
-    ro = new Database(path, { readonly: true, fileMustExist: true, timeout })
+    ro = newDatabase(path, { readonly: true, fileMustExist: true, timeout })
     assertUsable(inspect(ro), path)
     return true
   } catch (err) {
@@ -211,12 +241,12 @@ function openInMemoryCopy(path: string): Db {
     bytes[18] = 1
     bytes[19] = 1
   }
-  return new Database(bytes, { readonly: true })
+  return newDatabase(bytes, { readonly: true })
 }
 
 /** A schema-complete in-memory store that refuses writes: the view of a store not created yet. */
 function emptyStore(path: string): Db {
-  const db = new Database(':memory:')
+  const db = newDatabase(':memory:')
   applyMigrations(db, path)
   db.pragma('query_only = ON')
   return db
@@ -229,7 +259,7 @@ function emptyStore(path: string): Db {
 export function openRawDatabase(path: string, opts: { readonly?: boolean } = {}): Db {
   const readonly = opts.readonly ?? false
   try {
-    return new Database(path, { readonly, fileMustExist: readonly })
+    return newDatabase(path, { readonly, fileMustExist: readonly })
   } catch (err) {
     throw toStoreError(err, { path, readonly })
   }

@@ -15,7 +15,7 @@ export default function setup(): void {
     cwd: root,
     encoding: 'utf8',
   })
-  for (const f of ['dist/cli/main.js', 'dist/bundle/main.js']) {
+  for (const f of ['dist/cli/main.js', 'dist/bundle/main.cjs']) {
     if (!fs.existsSync(path.join(root, f)))
       throw new Error(`build produced no ${f}:\n${res.stdout}\n${res.stderr}`)
   }
