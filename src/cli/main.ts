@@ -42,6 +42,9 @@ export async function main(argv: readonly string[], opts: MainOptions = {}): Pro
       clock: opts.clock ?? Date.now,
       interrupted,
     }
+    // One turn of the event loop between loading the CLI and loading the command's modules:
+    // back to back they are one long block, which a starting gateway must not have.
+    await new Promise<void>((resolve) => setImmediate(resolve))
     const mod = await outcome.parsed.command.load()
     return await mod.run(ctx)
   } catch (error) {

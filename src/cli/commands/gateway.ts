@@ -12,10 +12,21 @@ import { type CommandContext, err } from '../context.ts'
 import { stringOpt } from '../parse-args.ts'
 import { VERSION } from '../version.ts'
 
+const SERVER_MODULES: ReadonlyArray<() => Promise<unknown>> = [
+  () => import('node:http'),
+  () => import('node:https'),
+  () => import('../../translate/index.ts'),
+  () => import('../../gateway/handle-chat.ts'),
+]
+
 export async function run(ctx: CommandContext): Promise<number> {
   // A long-lived daemon's lines need their time (a journal adds its own, a plain log file does not).
   const log = (level: string, message: string) =>
     err(ctx, `[gateway] ${new Date().toISOString()} ${level}: ${message}`)
+  // Start-up is a series of synchronous phases (this command's modules, config and env, the
+  // server's modules, the default store): a turn of the event loop between them keeps any one
+  // block short.
+  await yieldToLoop()
   const state = GatewayState.open({ env: ctx.env, cwd: ctx.cwd, log })
   const cfg = state.config.gateway ?? {}
   let port: number
@@ -33,9 +44,13 @@ export async function run(ctx: CommandContext): Promise<number> {
   // A non-loopback bind without client auth is refused by the auth setup in startGateway.
   let handle: Awaited<ReturnType<typeof import('../../gateway/server.ts').startGateway>>
   try {
-    // Loaded after the config is validated, with a turn of the event loop in between: the
-    // server's module graph is the largest synchronous block of a start.
-    await yieldToLoop()
+    // Loaded after the config is validated, piece by piece with a turn of the event loop in
+    // between: the server's module graph (node:http, node:https with TLS, our request path) is
+    // the largest synchronous work of a start, and loaded at once it blocked the loop for its sum.
+    for (const load of SERVER_MODULES) {
+      await yieldToLoop()
+      await load()
+    }
     const { startGateway } = await import('../../gateway/server.ts')
     await yieldToLoop()
     handle = await startGateway({ port, bind, version: VERSION, env: ctx.env, cwd: ctx.cwd, log, state })
