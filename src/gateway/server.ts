@@ -10,6 +10,7 @@ import { agentModelSelection } from '../auth/model-ref.ts'
 import { OpenclawError } from '../errors.ts'
 import { yieldToLoop } from '../util/yield-to-loop.ts'
 import { type AuthResult, GatewayAuth } from './auth/gateway-auth.ts'
+import { missingScopeMessage, SCOPE, type ScopeName } from './auth/scopes.ts'
 import { canonicalPath } from './canonical-path.ts'
 import { listModels } from './chat-commands.ts'
 import { ControlServer } from './control/ws-server.ts'
@@ -44,7 +45,8 @@ export async function startGateway(opts: GatewayOptions): Promise<GatewayHandle>
   const startedAt = Date.now()
   await state.activateSecrets()
   await yieldToLoop()
-  let auth = buildAuth(state, opts.bind)
+  const certsRequired = false
+  let auth = buildAuth(state, opts.bind, certsRequired)
   let authPrint = authFingerprint(state)
   const control = new ControlServer({ state, runs, auth: () => auth, log, version: opts.version })
   // A reload re-resolves the gateway secrets: a rotated token applies to the next request, and
@@ -52,7 +54,7 @@ export async function startGateway(opts: GatewayOptions): Promise<GatewayHandle>
   // leave the gateway without valid auth keeps the previous settings and says why.
   const onReloaded = () => {
     try {
-      auth = buildAuth(state, opts.bind, auth)
+      auth = buildAuth(state, opts.bind, certsRequired, auth)
       const next = authFingerprint(state)
       if (next !== authPrint) control.closeAll()
       authPrint = next
@@ -61,14 +63,14 @@ export async function startGateway(opts: GatewayOptions): Promise<GatewayHandle>
     }
   }
   state.on('reloaded', onReloaded)
-  const server = http.createServer((req, res) => {
+  const onRequest = (req: http.IncomingMessage, res: http.ServerResponse) => {
     route(req, res).catch((err: unknown) => {
       log('error', `unhandled error on ${req.method} ${req.url}: ${(err as Error)?.message ?? String(err)}`)
       if (!res.headersSent)
         sendJson(res, 500, { error: { type: 'api_error', message: 'internal gateway error' } })
       else res.destroy()
     })
-  })
+  }
   const route = async (req: http.IncomingMessage, res: http.ServerResponse): Promise<void> => {
     const path = canonicalPath(req.url ?? '/')
     if (path === undefined) {
@@ -81,28 +83,41 @@ export async function startGateway(opts: GatewayOptions): Promise<GatewayHandle>
       path.startsWith('/v1/messages') || headerValue(req, 'anthropic-version') ? 'anthropic' : 'openai'
     // One decision on the canonical path for every route; /health is the only public one and
     // says more to an authenticated caller.
-    const verdict = auth.authenticate({ peer: req.socket.remoteAddress, headers: req.headers }, state.clock())
+    // Scopes are the verified credential's (F-10); nothing in the request can add to them.
+    const pending = auth.authenticate({ peer: req.socket.remoteAddress, headers: req.headers }, state.clock())
+    const verdict = pending instanceof Promise ? await pending : pending
     if (path === '/health' && method === 'GET') {
       return sendJson(
         res,
         200,
-        verdict.ok
+        verdict.ok && verdict.scopes & SCOPE.read
           ? { ok: true, version: opts.version, uptimeMs: Date.now() - startedAt, runs: runs.list().length }
           : { ok: true },
       )
     }
     if (!verdict.ok) return refuse(res, inbound, verdict, log)
-    if (path === '/v1/chat/completions' && method === 'POST')
+    if (path === '/v1/chat/completions' && method === 'POST') {
+      if (!(verdict.scopes & SCOPE.chat))
+        return forbid(res, inbound, verdict, 'chat', `${method} ${path}`, log)
       return handleChat('openai', req, res, { state, runs, log })
-    if (path === '/v1/messages' && method === 'POST')
+    }
+    if (path === '/v1/messages' && method === 'POST') {
+      if (!(verdict.scopes & SCOPE.chat))
+        return forbid(res, inbound, verdict, 'chat', `${method} ${path}`, log)
       return handleChat('anthropic', req, res, { state, runs, log })
-    if (path === '/v1/models' && method === 'GET') return sendModels(req, res, state)
+    }
+    if (path === '/v1/models' && method === 'GET') {
+      if (!(verdict.scopes & SCOPE.read))
+        return forbid(res, inbound, verdict, 'read', `${method} ${path}`, log)
+      return sendModels(req, res, state)
+    }
     writeGatewayError(res, inbound, {
       status: 404,
       kind: 'not_found',
       message: `No route for ${method} ${path}.`,
     })
   }
+  const server = http.createServer(onRequest)
   server.on('upgrade', (req, socket, head) => {
     if (canonicalPath(req.url ?? '/') !== '/ws') {
       socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\nContent-Length: 0\r\n\r\n')
@@ -140,7 +155,12 @@ export async function startGateway(opts: GatewayOptions): Promise<GatewayHandle>
   }
 }
 
-function buildAuth(state: GatewayState, bind: string, previous?: GatewayAuth): GatewayAuth {
+function buildAuth(
+  state: GatewayState,
+  bind: string,
+  clientCertsRequired: boolean,
+  previous?: GatewayAuth,
+): GatewayAuth {
   const failed = state.gatewaySecrets.errors.filter((e) => e.path.startsWith('gateway.auth.'))
   if (failed.length) {
     throw new OpenclawError(
@@ -153,15 +173,20 @@ function buildAuth(state: GatewayState, bind: string, previous?: GatewayAuth): G
   }
   return GatewayAuth.fromConfig(state.config, state.gatewaySecrets, {
     bind,
+    clientCertsRequired,
     ...(previous ? { limiter: previous.limiter } : {}),
+    ...(previous?.passwordVerifier ? { passwordVerifier: previous.passwordVerifier } : {}),
   })
 }
 
 function authFingerprint(state: GatewayState): string {
   const a = state.config.gateway?.auth ?? {}
   const s = state.gatewaySecrets
+  const clients = (a.clients ?? []).map((c, i) => [c.name, c.scopes, s.clientTokens?.[i] ?? null])
   return createHash('sha256')
-    .update(JSON.stringify([a.mode ?? null, s.token ?? null, s.password ?? null]))
+    .update(
+      JSON.stringify([a.mode ?? null, s.token ?? null, s.password ?? null, a.passwordHash ?? null, clients]),
+    )
     .digest('hex')
 }
 
@@ -178,12 +203,34 @@ function refuse(
   // The body never echoes what was presented and never says which check failed.
   writeGatewayError(res, inbound, {
     status: v.status,
-    kind: v.status === 429 ? 'rate_limited' : 'unauthorized',
+    kind: v.status === 429 ? 'rate_limited' : v.status === 503 ? 'overloaded' : 'unauthorized',
     message:
       v.status === 429
         ? 'Too many failed authentication attempts; retry later.'
-        : 'Unauthorized: send Authorization: Bearer <gateway token>.',
+        : v.status === 503
+          ? 'Too many password checks in progress; retry shortly.'
+          : 'Unauthorized: send Authorization: Bearer <gateway token>.',
     ...(v.retryAfterMs !== undefined ? { retryAfterMs: v.retryAfterMs } : {}),
+  })
+}
+
+/** 403 naming the missing scope and the client name; never the presented credential. */
+function forbid(
+  res: http.ServerResponse,
+  inbound: InboundApi,
+  v: Extract<AuthResult, { ok: true }>,
+  needed: ScopeName,
+  what: string,
+  log: Logger,
+): void {
+  log(
+    'warn',
+    `forbidden ${v.client.address}${v.principal ? ` (client ${v.principal})` : ''}: ${what} needs ${needed}`,
+  )
+  writeGatewayError(res, inbound, {
+    status: 403,
+    kind: 'forbidden',
+    message: missingScopeMessage(needed, what, v.principal),
   })
 }
 
