@@ -340,6 +340,16 @@ export const COMMANDS: readonly CommandDef[] = [
     load: () => import('./commands/gateway-service.ts'),
   },
   {
+    path: ['gateway', 'set-password'],
+    summary: 'Set the gateway password (stdin or hidden prompt); only its scrypt hash is stored',
+    options: { json },
+    examples: [
+      'openclaw gateway set-password',
+      'printf \'%s\\n\' "$PASSWORD" | openclaw gateway set-password',
+    ],
+    load: () => import('./commands/gateway-set-password.ts'),
+  },
+  {
     path: ['gateway'],
     summary: 'Run the gateway in the foreground (default 127.0.0.1:18789)',
     options: {
