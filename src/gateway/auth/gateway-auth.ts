@@ -55,12 +55,10 @@ type Verdict =
   | { ok: true; user?: string; scopes: ScopeSet; principal?: string }
   | { ok: false; code: string; counts: boolean; busy?: true }
 
-interface Grant {
-  scopes: ScopeSet
-  principal?: string
-}
+/** What a matched token grants: built once per credential, returned as is per request. */
+type Grant = Extract<Verdict, { ok: true }>
 
-const FULL: Verdict = { ok: true, scopes: ALL_SCOPES }
+const FULL: Grant = { ok: true, scopes: ALL_SCOPES }
 const BUSY_RETRY_MS = 1000
 
 interface TrustedProxySettings {
@@ -154,7 +152,7 @@ export class GatewayAuth {
         `gateway.auth.clients needs gateway.auth.mode "token" or "password" (it is "${mode}"); scoped client tokens would bypass ${mode === 'none' ? 'the absence of auth' : 'the proxy identity'}.`,
       )
     const tokens: Array<{ secret: string; value: Grant }> = []
-    if (mode === 'token' && token) tokens.push({ secret: token, value: { scopes: ALL_SCOPES } })
+    if (mode === 'token' && token) tokens.push({ secret: token, value: FULL })
     for (const c of clients) {
       const clash = tokens.find((t) => t.secret === c.secret)
       if (clash || (password !== undefined && c.secret === password))
@@ -245,13 +243,10 @@ export class GatewayAuth {
     const key = client.address
     if (verdict.ok) {
       if (!exempt) this.limiter.succeed(key, now)
-      return {
-        ok: true,
-        client,
-        scopes: verdict.scopes,
-        ...(verdict.user ? { user: verdict.user } : {}),
-        ...(verdict.principal ? { principal: verdict.principal } : {}),
-      }
+      const r: Extract<AuthResult, { ok: true }> = { ok: true, client, scopes: verdict.scopes }
+      if (verdict.user) r.user = verdict.user
+      if (verdict.principal) r.principal = verdict.principal
+      return r
     }
     if (verdict.busy)
       return { ok: false, status: 503, code: verdict.code, client, retryAfterMs: BUSY_RETRY_MS }
@@ -270,7 +265,7 @@ export class GatewayAuth {
     if (this.mode === 'token' || this.mode === 'password') {
       if (presented === undefined) return { ok: false, code: `${this.mode}_missing`, counts: false }
       const grant = this.tokens?.match(presented)
-      if (grant) return { ok: true, ...grant }
+      if (grant) return grant
       if (this.mode === 'token') return { ok: false, code: 'token_mismatch', counts: true }
       const pw = this.checkPassword(presented)
       const settle = (r: boolean | 'busy'): Verdict =>
@@ -332,7 +327,7 @@ function clientGrants(
       throw startup(
         `gateway.auth.clients[${i}] ("${c.name}") has no token; set token to a value, \${VAR} or a SecretRef.`,
       )
-    return { secret, value: { scopes: scopeSet(c.scopes), principal: c.name } }
+    return { secret, value: { ok: true, scopes: scopeSet(c.scopes), principal: c.name } }
   })
 }
 
