@@ -359,7 +359,18 @@ export const COMMANDS: readonly CommandDef[] = [
         description: 'Port (default 18789 or OPENCLAW_GATEWAY_PORT)',
       },
       bind: { type: 'string', valueName: 'host', description: 'Bind address (default 127.0.0.1)' },
+      'tls-cert': {
+        type: 'string',
+        valueName: 'file',
+        description: 'Serve HTTPS with this PEM certificate (with --tls-key; else gateway.tls)',
+      },
+      'tls-key': {
+        type: 'string',
+        valueName: 'file',
+        description: 'PEM private key of --tls-cert (mode 0600, owned by you)',
+      },
     },
+    examples: ['openclaw gateway --bind 0.0.0.0 --tls-cert ./gateway.pem --tls-key ./gateway-key.pem'],
     load: () => import('./commands/gateway.ts'),
   },
 ]

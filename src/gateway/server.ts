@@ -4,7 +4,7 @@
  * is routed, so no encoding trick can reach a route by another spelling.
  */
 import { createHash } from 'node:crypto'
-import http from 'node:http'
+import type http from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { agentModelSelection } from '../auth/model-ref.ts'
 import { OpenclawError } from '../errors.ts'
@@ -20,6 +20,9 @@ import { handleChat } from './handle-chat.ts'
 import { headerValue, sendJson } from './http-util.ts'
 import { writeGatewayError } from './respond.ts'
 import { RunRegistry } from './runs.ts'
+import { type CreateServerOptions, createGatewayServer } from './tls/create-server.ts'
+import { loadServerTls, type ServerTls } from './tls/server-tls.ts'
+import { type TlsFlags, tlsSettings } from './tls/tls-settings.ts'
 
 export interface GatewayHandle {
   url: string
@@ -36,6 +39,10 @@ export interface GatewayOptions extends GatewayStateOptions {
   log?: Logger
   /** Use an already open state (tests, benchmarks); otherwise opened from env. */
   state?: GatewayState
+  /** `--tls-cert` / `--tls-key`; otherwise `gateway.tls` decides. */
+  tls?: TlsFlags
+  /** Internal switches for tests (see create-server.ts). */
+  internal?: CreateServerOptions
 }
 
 export async function startGateway(opts: GatewayOptions): Promise<GatewayHandle> {
@@ -45,7 +52,8 @@ export async function startGateway(opts: GatewayOptions): Promise<GatewayHandle>
   const startedAt = Date.now()
   await state.activateSecrets()
   await yieldToLoop()
-  const certsRequired = false
+  const serverTls = startupTls(state, opts, log)
+  const certsRequired = serverTls?.clientCertsRequired === true
   let auth = buildAuth(state, opts.bind, certsRequired)
   let authPrint = authFingerprint(state)
   const control = new ControlServer({ state, runs, auth: () => auth, log, version: opts.version })
@@ -117,14 +125,19 @@ export async function startGateway(opts: GatewayOptions): Promise<GatewayHandle>
       message: `No route for ${method} ${path}.`,
     })
   }
-  const server = http.createServer(onRequest)
-  server.on('upgrade', (req, socket, head) => {
-    if (canonicalPath(req.url ?? '/') !== '/ws') {
-      socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\nContent-Length: 0\r\n\r\n')
-      return
-    }
-    control.handleUpgrade(req, socket, head)
-  })
+  const server = createGatewayServer(
+    serverTls,
+    onRequest,
+    (req, socket, head) => {
+      if (canonicalPath(req.url ?? '/') !== '/ws') {
+        socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\nContent-Length: 0\r\n\r\n')
+        return
+      }
+      control.handleUpgrade(req, socket, head)
+    },
+    log,
+    opts.internal,
+  )
   server.keepAliveTimeout = 65_000
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject)
@@ -137,7 +150,7 @@ export async function startGateway(opts: GatewayOptions): Promise<GatewayHandle>
   const addr = server.address() as AddressInfo
   const host = addr.family === 'IPv6' ? `[${addr.address}]` : addr.address
   return {
-    url: `http://${host}:${addr.port}`,
+    url: `${serverTls ? 'https' : 'http'}://${host}:${addr.port}`,
     port: addr.port,
     state,
     runs,
@@ -153,6 +166,15 @@ export async function startGateway(opts: GatewayOptions): Promise<GatewayHandle>
         server.closeAllConnections()
       }),
   }
+}
+
+/** TLS from flags or gateway.tls, read once at start (files are not re-read on reload). */
+function startupTls(state: GatewayState, opts: GatewayOptions, log: Logger): ServerTls | undefined {
+  const settings = tlsSettings(state.config.gateway?.tls, { ...opts.tls, cwd: opts.cwd })
+  if (!settings) return undefined
+  const loaded = loadServerTls(settings, state.clock())
+  for (const w of loaded.warnings) log('warn', `tls: ${w}`)
+  return loaded
 }
 
 function buildAuth(
