@@ -370,7 +370,7 @@ export const COMMANDS: readonly CommandDef[] = [
         description: 'PEM private key of --tls-cert (mode 0600, owned by you)',
       },
     },
-    examples: ['openclaw gateway --bind 0.0.0.0 --tls-cert ./gateway.pem --tls-key ./gateway-key.pem'],
+    examples: ['openclaw gateway --tls-cert ./gateway.pem --tls-key ./gateway-key.pem'],
     load: () => import('./commands/gateway.ts'),
   },
 ]
