@@ -10,6 +10,7 @@ import fs from 'node:fs'
 import path from 'node:path'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { WebSocket } from 'ws'
+import { hashPassword } from '../src/gateway/auth/password-hash.ts'
 import { type CliResult, canary, expectNoCanary, runCli } from './support/cli.ts'
 import { startTestGateway, type TestGateway, waitFor } from './support/gateway-harness.ts'
 import { type MockProvider, startMockProvider } from './support/mock-provider/index.ts'
@@ -119,6 +120,24 @@ describe('gateway password stored as a scrypt hash (F-14)', () => {
       [...outputs.flatMap((r) => [r.stdout, r.stderr]), gw.logs.join('\n')],
       [oldPassword, newPassword],
     )
+  })
+
+  it('a /ws connect before the password was ever proven waits for scrypt, then answers', async () => {
+    const password = canary('gw-pass-')
+    const passwordHash = await hashPassword(password, { ln: 14, r: 1, p: 1 })
+    gw = await startTestGateway({
+      mock,
+      config: { gateway: { auth: { passwordHash, rateLimit: { exemptLoopback: false } } } },
+    })
+    expect(await wsConnect(gw.url, `${password}-wrong`)).toMatchObject({
+      ok: false,
+      error: { code: 'UNAUTHORIZED' },
+    })
+    expect(await wsConnect(gw.url, password)).toMatchObject({
+      ok: true,
+      payload: { auth: { scopes: ['chat', 'read', 'admin'] } },
+    })
+    expect(await models(gw.url, password)).toBe(200)
   })
 
   it('refuses empty and short input and changes nothing', async () => {
