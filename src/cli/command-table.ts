@@ -340,6 +340,16 @@ export const COMMANDS: readonly CommandDef[] = [
     load: () => import('./commands/gateway-service.ts'),
   },
   {
+    path: ['gateway', 'set-password'],
+    summary: 'Set the gateway password (stdin or hidden prompt); only its scrypt hash is stored',
+    options: { json },
+    examples: [
+      'openclaw gateway set-password',
+      'printf \'%s\\n\' "$PASSWORD" | openclaw gateway set-password',
+    ],
+    load: () => import('./commands/gateway-set-password.ts'),
+  },
+  {
     path: ['gateway'],
     summary: 'Run the gateway in the foreground (default 127.0.0.1:18789)',
     options: {
@@ -349,7 +359,18 @@ export const COMMANDS: readonly CommandDef[] = [
         description: 'Port (default 18789 or OPENCLAW_GATEWAY_PORT)',
       },
       bind: { type: 'string', valueName: 'host', description: 'Bind address (default 127.0.0.1)' },
+      'tls-cert': {
+        type: 'string',
+        valueName: 'file',
+        description: 'Serve HTTPS with this PEM certificate (with --tls-key; else gateway.tls)',
+      },
+      'tls-key': {
+        type: 'string',
+        valueName: 'file',
+        description: 'PEM private key of --tls-cert (mode 0600, owned by you)',
+      },
     },
+    examples: ['openclaw gateway --tls-cert ./gateway.pem --tls-key ./gateway-key.pem'],
     load: () => import('./commands/gateway.ts'),
   },
 ]

@@ -2,9 +2,12 @@
  * Talks to a running gateway over its /ws control protocol, so CLI changes reach it at once
  * (logout aborts that provider's runs; other edits trigger a reload). A gateway that is not
  * running is a normal answer (`reached: false`), not an error. The `ws` module is loaded
- * only when a command actually calls the gateway.
+ * only when a command actually calls the gateway. With gateway.tls on it speaks wss, trusting
+ * the configured certificate (and presenting the CLI's client certificate when one is set).
  */
+import type tls from 'node:tls'
 import type { OpenclawConfig } from '../config/types.ts'
+import { localGatewayTls } from '../gateway/tls/local-client.ts'
 
 export type GatewayCall =
   | { reached: false; reason: string }
@@ -14,6 +17,9 @@ export type GatewayCall =
 export interface GatewayTarget {
   url: string
   secret: string | undefined
+  tls?: tls.ConnectionOptions
+  /** Set when a call cannot succeed (e.g. no client certificate for an mTLS gateway). */
+  problem?: string
 }
 
 export function gatewayTarget(
@@ -31,11 +37,18 @@ export function gatewayTarget(
     const port = env.OPENCLAW_GATEWAY_PORT ?? String(config.gateway?.port ?? 18789)
     url = `ws://127.0.0.1:${port}/ws`
   }
+  const t = localGatewayTls(config)
+  if (t.scheme === 'https') url = url.replace(/^ws:/, 'wss:')
   const a = (config.gateway?.auth ?? {}) as Record<string, unknown>
   const literal = (v: unknown) => (typeof v === 'string' && v ? v : undefined)
   const secret =
     env.OPENCLAW_GATEWAY_TOKEN ?? literal(a.token) ?? env.OPENCLAW_GATEWAY_PASSWORD ?? literal(a.password)
-  return { url, secret }
+  return {
+    url,
+    secret,
+    ...(t.options ? { tls: t.options } : {}),
+    ...(t.problem ? { problem: t.problem } : {}),
+  }
 }
 
 export async function callGateway(
@@ -44,6 +57,7 @@ export async function callGateway(
   params: Record<string, unknown>,
   timeoutMs = 3000,
 ): Promise<GatewayCall> {
+  if (target.problem) return { reached: false, reason: target.problem }
   const { WebSocket } = await import('ws')
   return new Promise((resolve) => {
     let settled = false
@@ -56,7 +70,10 @@ export async function callGateway(
       ws.terminate()
       resolve(r)
     }
-    const ws = new WebSocket(target.url, { handshakeTimeout: Math.min(timeoutMs, 1500) })
+    const ws = new WebSocket(target.url, {
+      handshakeTimeout: Math.min(timeoutMs, 1500),
+      ...(target.tls ?? {}),
+    })
     const timer = setTimeout(
       () => done({ reached: false, reason: `no answer from ${target.url} within ${timeoutMs} ms` }),
       timeoutMs,

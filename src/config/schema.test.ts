@@ -185,3 +185,72 @@ describe('validateConfig', () => {
     expect(v([]).errors).toEqual(['(root): expected a JSON object, got an array'])
   })
 })
+
+describe('gateway client auth and TLS keys (F-10, F-13, F-14)', () => {
+  it('accepts scoped clients, a password hash and TLS settings', () => {
+    const r = v({
+      gateway: {
+        auth: {
+          mode: 'password',
+          passwordHash: `$scrypt$ln=15,r=8,p=3$${'A'.repeat(22)}$${'B'.repeat(43)}`,
+          clients: [
+            // biome-ignore lint/suspicious/noTemplateCurlyInString: config substitution syntax
+            { name: 'ci-reader', token: '${CI_TOKEN}', scopes: ['read'] },
+            {
+              name: 'app',
+              token: { source: 'env', provider: 'default', id: 'APP_TOKEN' },
+              scopes: ['chat', 'read'],
+            },
+          ],
+        },
+        tls: {
+          certPath: '/etc/gw/cert.pem',
+          keyPath: '/etc/gw/key.pem',
+          caPath: '/etc/gw/ca.pem',
+          clientAuth: 'require',
+        },
+      },
+    })
+    expect(r.errors).toEqual([])
+    expect(r.warnings).toEqual([])
+  })
+
+  it('names the bad key: unknown scope, empty scopes, duplicate names, bad hash, bad clientAuth', () => {
+    const r = v({
+      gateway: {
+        auth: {
+          passwordHash: 'hunter2-plaintext',
+          clients: [
+            { name: 'a', token: 't1', scopes: ['superuser'] },
+            { name: 'a', token: 't2', scopes: [] },
+            { name: 'bad name', token: 't3', scopes: ['chat'] },
+          ],
+        },
+        tls: { clientAuth: 'optional' },
+      },
+    })
+    expect(r.errors).toEqual([
+      'gateway.auth.passwordHash: expected a scrypt hash written by openclaw gateway set-password ($scrypt$ln=<n>,r=<n>,p=<n>$<base64 salt>$<base64 hash>)',
+      'gateway.auth.clients[0].scopes[0]: expected one of "chat", "read", "admin", got "superuser"',
+      'gateway.auth.clients[1].scopes: expected at least one of "chat", "read", "admin"',
+      'gateway.auth.clients[2].name: expected a client name of 1-64 letters, digits, ".", "_" or "-", got "bad name"',
+      'gateway.auth.clients[1].name: duplicate client name "a" (also at index 0)',
+      'gateway.tls.clientAuth: expected one of "none", "require", got "optional"',
+    ])
+    expect(r.errors.join('\n')).not.toContain('hunter2')
+  })
+
+  it('reports a duplicate client name with both indexes', () => {
+    const r = v({
+      gateway: {
+        auth: {
+          clients: [
+            { name: 'a', token: 't1', scopes: ['chat'] },
+            { name: 'a', token: 't2', scopes: ['read'] },
+          ],
+        },
+      },
+    })
+    expect(r.errors).toEqual(['gateway.auth.clients[1].name: duplicate client name "a" (also at index 0)'])
+  })
+})

@@ -4,6 +4,8 @@
  * OpenClaw still loads. Secrets are only ever referenced here (`${VAR}` or a SecretRef).
  */
 import type { ProfileMode } from '../auth/types.ts'
+import { parsePasswordHash } from '../gateway/auth/password-hash.ts'
+import { SCOPE_NAMES } from '../gateway/auth/scopes.ts'
 import { agentIdViolation } from './paths.ts'
 import {
   anyObject,
@@ -35,6 +37,7 @@ import type {
   AgentEntry,
   AuthProfileConfig,
   GatewayAuthConfig,
+  GatewayClientConfig,
   ModelSelection,
   OpenclawConfig,
 } from './types.ts'
@@ -163,10 +166,59 @@ const env = object<NonNullable<OpenclawConfig['env']>>({
   shellEnv: optional(object({ enabled: optional(boolean()), timeoutMs: optional(positiveInt) })),
 })
 
+const CLIENT_NAME_RE = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/
+
+const scopeList = array(string({ enum: SCOPE_NAMES }))
+const gatewayClient = object<GatewayClientConfig>({
+  name: string({ pattern: CLIENT_NAME_RE, rule: 'a client name of 1-64 letters, digits, ".", "_" or "-"' }),
+  token: secretInput,
+  scopes: {
+    ...scopeList,
+    check(value, path, ctx) {
+      if (Array.isArray(value) && value.length === 0) {
+        ctx.errors.push({
+          path,
+          message: `expected at least one of ${SCOPE_NAMES.map((n) => `"${n}"`).join(', ')}`,
+        })
+        return INVALID
+      }
+      return scopeList.check(value, path, ctx)
+    },
+  },
+})
+const gatewayClients = array(gatewayClient)
+const gatewayClientsChecked: Schema<GatewayClientConfig[]> = {
+  ...gatewayClients,
+  check(value, path, ctx) {
+    const r = gatewayClients.check(value, path, ctx)
+    if (r === INVALID || r === SKIP) return r
+    const seen = new Map<string, number>()
+    r.forEach((c, i) => {
+      const prev = seen.get(c.name)
+      if (prev !== undefined)
+        ctx.errors.push({
+          path: joinPath(joinPath(path, i), 'name'),
+          message: `duplicate client name "${c.name}" (also at index ${prev})`,
+        })
+      seen.set(c.name, i)
+    })
+    return r
+  },
+}
+
 const gatewayAuth = object<GatewayAuthConfig>({
   mode: optional(string({ enum: ['none', 'token', 'password', 'trusted-proxy'] as const })),
   token: optional(secretInput),
   password: optional(secretInput),
+  passwordHash: optional(
+    string({
+      validate: (v) => {
+        const r = parsePasswordHash(v)
+        return 'error' in r ? { message: r.error } : undefined
+      },
+    }),
+  ),
+  clients: optional(gatewayClientsChecked),
   allowTailscale: optional(boolean()),
   rateLimit: optional(
     object({
@@ -191,6 +243,9 @@ const gateway = object<NonNullable<OpenclawConfig['gateway']>>({
       certPath: optional(nonEmpty),
       keyPath: optional(nonEmpty),
       caPath: optional(nonEmpty),
+      clientAuth: optional(string({ enum: ['none', 'require'] as const })),
+      cliCertPath: optional(nonEmpty),
+      cliKeyPath: optional(nonEmpty),
     }),
   ),
   remote: optional(anyObject()),

@@ -93,11 +93,32 @@ export type SecretProviderConfig =
   | FileSecretProviderConfig
   | ExecSecretProviderConfig
 
+export interface GatewayClientConfig {
+  name: string
+  token: SecretInput
+  scopes: Array<'chat' | 'read' | 'admin'>
+}
+
 export interface GatewayAuthConfig {
   mode?: 'none' | 'token' | 'password' | 'trusted-proxy'
   token?: SecretInput
   password?: SecretInput
+  /** scrypt hash written by `openclaw gateway set-password` (src/gateway/auth/password-hash.ts). */
+  passwordHash?: string
+  clients?: GatewayClientConfig[]
   [key: string]: unknown
+}
+
+export interface GatewayTlsConfig {
+  enabled?: boolean
+  autoGenerate?: boolean
+  certPath?: string
+  keyPath?: string
+  caPath?: string
+  clientAuth?: 'none' | 'require'
+  /** Certificate the local CLI presents to a gateway that requires client certificates. */
+  cliCertPath?: string
+  cliKeyPath?: string
 }
 
 export interface OpenclawConfig {
@@ -130,6 +151,7 @@ export interface OpenclawConfig {
     port?: number
     bind?: string
     auth?: GatewayAuthConfig
+    tls?: GatewayTlsConfig
     [key: string]: unknown
   }
   [key: string]: unknown

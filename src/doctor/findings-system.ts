@@ -129,6 +129,17 @@ export function secretFindings(s: DoctorState): Finding[] {
       fix: { command: 'openclaw doctor --allow-exec', automatic: false },
     })
   }
+  if (x.gatewayPasswordPlaintext) {
+    out.push({
+      id: 'secrets.gateway-password-plaintext',
+      area: 'secrets',
+      level: 'warning',
+      title: 'gateway.auth.password is stored in plaintext in openclaw.json',
+      detail:
+        'Anyone who can read the config (or a backup of it) can use the gateway. Store only a scrypt hash.',
+      fix: { command: 'openclaw gateway set-password', automatic: false },
+    })
+  }
   if (x.plaintext > 0) {
     out.push({
       id: 'secrets.plaintext',

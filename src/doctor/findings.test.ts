@@ -283,6 +283,15 @@ describe('computeFindings (pure)', () => {
       exit: 1,
     },
     {
+      name: 'a plaintext gateway password recommends the hash (F-14)',
+      state: base({
+        secrets: { unresolved: [], notChecked: [], plaintext: 1, gatewayPasswordPlaintext: true },
+      }),
+      id: 'secrets.gateway-password-plaintext',
+      expect: { level: 'warning', fix: { command: 'openclaw gateway set-password', automatic: false } },
+      exit: 0,
+    },
+    {
       name: 'a gateway without client auth is a warning',
       state: base({
         gateway: {

@@ -32,6 +32,9 @@ export async function gatherSecrets(
         .filter((x) => x.code === 'REF_NOT_CHECKED')
         .map((x) => ({ ref: x.ref ?? '?', where: x.location })),
       plaintext: f.filter((x) => x.code === 'PLAINTEXT_FOUND').length,
+      ...(f.some((x) => x.code === 'PLAINTEXT_FOUND' && x.location === 'gateway.auth.password')
+        ? { gatewayPasswordPlaintext: true }
+        : {}),
     }
   } catch (err) {
     return { unresolved: [], notChecked: [], plaintext: 0, error: (err as Error).message }

@@ -102,7 +102,7 @@ export async function gatherDoctorState(o: GatherOptions): Promise<Gathered> {
         : {}),
       gateway: await (async () => {
         const { port, source } = gatewayPort(o.env, cfg)
-        return gatherGateway(port, source)
+        return gatherGateway(port, source, undefined, cfg)
       })(),
       legacy: gatherLegacy(stateDir, home, agents),
       staleOrders: loaded ? findStaleOrders(raw, storedProfiles(agents), o.now) : [],

@@ -81,6 +81,8 @@ export interface SecretsCheck {
   unresolved: Array<{ ref: string; where: string; message: string }>
   notChecked: Array<{ ref: string; where: string }>
   plaintext: number
+  /** openclaw.json holds gateway.auth.password in plaintext (set-password stores a hash). */
+  gatewayPasswordPlaintext?: boolean
   error?: string
 }
 

@@ -50,6 +50,8 @@ export interface GatewayStateOptions {
 export interface GatewaySecrets {
   token?: string
   password?: string
+  /** `gateway.auth.clients[i].token` resolved, by index (undefined when it did not resolve). */
+  clientTokens?: Array<string | undefined>
   /** Config refs that failed (path + ref coordinates + reason, never values). */
   errors: Array<{ path: string; ref: string; message: string }>
 }
@@ -234,10 +236,14 @@ export class GatewayState extends EventEmitter {
     this.knownRefs = new Set(entries.map((e) => refKey(e.ref)))
     const cfgAuth = (this.config.gateway?.auth ?? {}) as Record<string, unknown>
     const literal = (v: unknown) => (typeof v === 'string' && v.length > 0 ? v : undefined)
+    const clients = Array.isArray(cfgAuth.clients) ? (cfgAuth.clients as Array<{ token?: unknown }>) : []
+    // With a stored hash the env variable is not a second password (the CLI presents it).
+    const envPassword = cfgAuth.passwordHash ? undefined : literal(this.env.OPENCLAW_GATEWAY_PASSWORD)
     if (entries.length === 0) {
       this.gatewaySecrets = {
         ...pick('token', literal(cfgAuth.token) ?? literal(this.env.OPENCLAW_GATEWAY_TOKEN)),
-        ...pick('password', literal(cfgAuth.password) ?? literal(this.env.OPENCLAW_GATEWAY_PASSWORD)),
+        ...pick('password', literal(cfgAuth.password) ?? envPassword),
+        ...(clients.length ? { clientTokens: clients.map((c) => literal(c.token)) } : {}),
         errors: [],
       }
       return
@@ -252,8 +258,7 @@ export class GatewayState extends EventEmitter {
     )
     const errors: GatewaySecrets['errors'] = []
     // An explicit but unresolved ref fails closed: no fallback to the env variable.
-    const fromConfig = (key: 'token' | 'password') => {
-      const path = `gateway.auth.${key}`
+    const resolved = (path: string, value: unknown, fallback: string | undefined) => {
       const entry = entries.find((e) => e.use.kind === 'config' && e.use.path === path)
       if (entry) {
         const r = snapshot.result(entry.ref)
@@ -261,14 +266,21 @@ export class GatewayState extends EventEmitter {
         errors.push({ path, ref: formatRef(entry.ref), message: r?.message ?? 'not resolved' })
         return undefined
       }
-      return (
-        literal(cfgAuth[key]) ??
-        literal(this.env[key === 'token' ? 'OPENCLAW_GATEWAY_TOKEN' : 'OPENCLAW_GATEWAY_PASSWORD'])
-      )
+      return literal(value) ?? fallback
     }
     this.gatewaySecrets = {
-      ...pick('token', fromConfig('token')),
-      ...pick('password', fromConfig('password')),
+      ...pick(
+        'token',
+        resolved('gateway.auth.token', cfgAuth.token, literal(this.env.OPENCLAW_GATEWAY_TOKEN)),
+      ),
+      ...pick('password', resolved('gateway.auth.password', cfgAuth.password, envPassword)),
+      ...(clients.length
+        ? {
+            clientTokens: clients.map((c, i) =>
+              resolved(`gateway.auth.clients[${i}].token`, c.token, undefined),
+            ),
+          }
+        : {}),
       errors,
     }
     for (const e of this.gatewaySecrets.errors)

@@ -4,12 +4,13 @@
  * is routed, so no encoding trick can reach a route by another spelling.
  */
 import { createHash } from 'node:crypto'
-import http from 'node:http'
+import type http from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { agentModelSelection } from '../auth/model-ref.ts'
 import { OpenclawError } from '../errors.ts'
 import { yieldToLoop } from '../util/yield-to-loop.ts'
 import { type AuthResult, GatewayAuth } from './auth/gateway-auth.ts'
+import { missingScopeMessage, SCOPE, type ScopeName } from './auth/scopes.ts'
 import { canonicalPath } from './canonical-path.ts'
 import { listModels } from './chat-commands.ts'
 import { ControlServer } from './control/ws-server.ts'
@@ -19,6 +20,9 @@ import { handleChat } from './handle-chat.ts'
 import { headerValue, sendJson } from './http-util.ts'
 import { writeGatewayError } from './respond.ts'
 import { RunRegistry } from './runs.ts'
+import { type CreateServerOptions, createGatewayServer } from './tls/create-server.ts'
+import { loadServerTls, type ServerTls } from './tls/server-tls.ts'
+import { type TlsFlags, tlsSettings } from './tls/tls-settings.ts'
 
 export interface GatewayHandle {
   url: string
@@ -35,6 +39,10 @@ export interface GatewayOptions extends GatewayStateOptions {
   log?: Logger
   /** Use an already open state (tests, benchmarks); otherwise opened from env. */
   state?: GatewayState
+  /** `--tls-cert` / `--tls-key`; otherwise `gateway.tls` decides. */
+  tls?: TlsFlags
+  /** Internal switches for tests (see create-server.ts). */
+  internal?: CreateServerOptions
 }
 
 export async function startGateway(opts: GatewayOptions): Promise<GatewayHandle> {
@@ -44,7 +52,9 @@ export async function startGateway(opts: GatewayOptions): Promise<GatewayHandle>
   const startedAt = Date.now()
   await state.activateSecrets()
   await yieldToLoop()
-  let auth = buildAuth(state, opts.bind)
+  const serverTls = startupTls(state, opts, log)
+  const certsRequired = serverTls?.clientCertsRequired === true
+  let auth = buildAuth(state, opts.bind, certsRequired)
   let authPrint = authFingerprint(state)
   const control = new ControlServer({ state, runs, auth: () => auth, log, version: opts.version })
   // A reload re-resolves the gateway secrets: a rotated token applies to the next request, and
@@ -52,7 +62,7 @@ export async function startGateway(opts: GatewayOptions): Promise<GatewayHandle>
   // leave the gateway without valid auth keeps the previous settings and says why.
   const onReloaded = () => {
     try {
-      auth = buildAuth(state, opts.bind, auth)
+      auth = buildAuth(state, opts.bind, certsRequired, auth)
       const next = authFingerprint(state)
       if (next !== authPrint) control.closeAll()
       authPrint = next
@@ -68,14 +78,15 @@ export async function startGateway(opts: GatewayOptions): Promise<GatewayHandle>
       sendJson(res, 500, { error: { type: 'api_error', message: 'internal gateway error' } })
     else res.destroy()
   }
-  const server = http.createServer((req, res) => {
+  const onRequest = (req: http.IncomingMessage, res: http.ServerResponse) => {
     try {
       route(req, res)?.catch((err: unknown) => onUnhandled(req, res, err))
     } catch (err) {
       onUnhandled(req, res, err)
     }
-  })
-  // Not async: only chat routes return a promise, and an extra wrapper costs every request.
+  }
+  // Not async: only chat routes (and a password still being verified) return a promise, and an
+  // extra wrapper costs every request.
   const route = (req: http.IncomingMessage, res: http.ServerResponse): Promise<void> | undefined => {
     const path = canonicalPath(req.url ?? '/')
     if (path === undefined) {
@@ -87,12 +98,24 @@ export async function startGateway(opts: GatewayOptions): Promise<GatewayHandle>
       path.startsWith('/v1/messages') || headerValue(req, 'anthropic-version') ? 'anthropic' : 'openai'
     // One decision on the canonical path for every route; /health is the only public one and
     // says more to an authenticated caller.
-    const verdict = auth.authenticate({ peer: req.socket.remoteAddress, headers: req.headers }, state.clock())
+    // Scopes are the verified credential's (F-10); nothing in the request can add to them.
+    const pending = auth.authenticate({ peer: req.socket.remoteAddress, headers: req.headers }, state.clock())
+    if (pending instanceof Promise) return pending.then((v) => dispatch(req, res, path, method, inbound, v))
+    return dispatch(req, res, path, method, inbound, pending)
+  }
+  const dispatch = (
+    req: http.IncomingMessage,
+    res: http.ServerResponse,
+    path: string,
+    method: string,
+    inbound: InboundApi,
+    verdict: AuthResult,
+  ): Promise<void> | undefined => {
     if (path === '/health' && method === 'GET') {
       sendJson(
         res,
         200,
-        verdict.ok
+        verdict.ok && verdict.scopes & SCOPE.read
           ? { ok: true, version: opts.version, uptimeMs: Date.now() - startedAt, runs: runs.list().length }
           : { ok: true },
       )
@@ -102,24 +125,37 @@ export async function startGateway(opts: GatewayOptions): Promise<GatewayHandle>
       refuse(res, inbound, verdict, log)
       return undefined
     }
-    if (path === '/v1/chat/completions' && method === 'POST') return handleChat('openai', req, res, chatDeps)
-    if (path === '/v1/messages' && method === 'POST') return handleChat('anthropic', req, res, chatDeps)
-    if (path === '/v1/models' && method === 'GET') sendModels(req, res, state)
-    else
+    if (path === '/v1/chat/completions' && method === 'POST') {
+      if (verdict.scopes & SCOPE.chat) return handleChat('openai', req, res, chatDeps)
+      forbid(res, inbound, verdict, 'chat', `${method} ${path}`, log)
+    } else if (path === '/v1/messages' && method === 'POST') {
+      if (verdict.scopes & SCOPE.chat) return handleChat('anthropic', req, res, chatDeps)
+      forbid(res, inbound, verdict, 'chat', `${method} ${path}`, log)
+    } else if (path === '/v1/models' && method === 'GET') {
+      if (verdict.scopes & SCOPE.read) sendModels(req, res, state)
+      else forbid(res, inbound, verdict, 'read', `${method} ${path}`, log)
+    } else {
       writeGatewayError(res, inbound, {
         status: 404,
         kind: 'not_found',
         message: `No route for ${method} ${path}.`,
       })
+    }
     return undefined
   }
-  server.on('upgrade', (req, socket, head) => {
-    if (canonicalPath(req.url ?? '/') !== '/ws') {
-      socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\nContent-Length: 0\r\n\r\n')
-      return
-    }
-    control.handleUpgrade(req, socket, head)
-  })
+  const server = createGatewayServer(
+    serverTls,
+    onRequest,
+    (req, socket, head) => {
+      if (canonicalPath(req.url ?? '/') !== '/ws') {
+        socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\nContent-Length: 0\r\n\r\n')
+        return
+      }
+      control.handleUpgrade(req, socket, head)
+    },
+    log,
+    opts.internal,
+  )
   server.keepAliveTimeout = 65_000
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject)
@@ -132,7 +168,7 @@ export async function startGateway(opts: GatewayOptions): Promise<GatewayHandle>
   const addr = server.address() as AddressInfo
   const host = addr.family === 'IPv6' ? `[${addr.address}]` : addr.address
   return {
-    url: `http://${host}:${addr.port}`,
+    url: `${serverTls ? 'https' : 'http'}://${host}:${addr.port}`,
     port: addr.port,
     state,
     runs,
@@ -150,7 +186,21 @@ export async function startGateway(opts: GatewayOptions): Promise<GatewayHandle>
   }
 }
 
-function buildAuth(state: GatewayState, bind: string, previous?: GatewayAuth): GatewayAuth {
+/** TLS from flags or gateway.tls, read once at start (files are not re-read on reload). */
+function startupTls(state: GatewayState, opts: GatewayOptions, log: Logger): ServerTls | undefined {
+  const settings = tlsSettings(state.config.gateway?.tls, { ...opts.tls, cwd: opts.cwd })
+  if (!settings) return undefined
+  const loaded = loadServerTls(settings, state.clock())
+  for (const w of loaded.warnings) log('warn', `tls: ${w}`)
+  return loaded
+}
+
+function buildAuth(
+  state: GatewayState,
+  bind: string,
+  clientCertsRequired: boolean,
+  previous?: GatewayAuth,
+): GatewayAuth {
   const failed = state.gatewaySecrets.errors.filter((e) => e.path.startsWith('gateway.auth.'))
   if (failed.length) {
     throw new OpenclawError(
@@ -163,15 +213,20 @@ function buildAuth(state: GatewayState, bind: string, previous?: GatewayAuth): G
   }
   return GatewayAuth.fromConfig(state.config, state.gatewaySecrets, {
     bind,
+    clientCertsRequired,
     ...(previous ? { limiter: previous.limiter } : {}),
+    ...(previous?.passwordVerifier ? { passwordVerifier: previous.passwordVerifier } : {}),
   })
 }
 
 function authFingerprint(state: GatewayState): string {
   const a = state.config.gateway?.auth ?? {}
   const s = state.gatewaySecrets
+  const clients = (a.clients ?? []).map((c, i) => [c.name, c.scopes, s.clientTokens?.[i] ?? null])
   return createHash('sha256')
-    .update(JSON.stringify([a.mode ?? null, s.token ?? null, s.password ?? null]))
+    .update(
+      JSON.stringify([a.mode ?? null, s.token ?? null, s.password ?? null, a.passwordHash ?? null, clients]),
+    )
     .digest('hex')
 }
 
@@ -188,12 +243,34 @@ function refuse(
   // The body never echoes what was presented and never says which check failed.
   writeGatewayError(res, inbound, {
     status: v.status,
-    kind: v.status === 429 ? 'rate_limited' : 'unauthorized',
+    kind: v.status === 429 ? 'rate_limited' : v.status === 503 ? 'overloaded' : 'unauthorized',
     message:
       v.status === 429
         ? 'Too many failed authentication attempts; retry later.'
-        : 'Unauthorized: send Authorization: Bearer <gateway token>.',
+        : v.status === 503
+          ? 'Too many password checks in progress; retry shortly.'
+          : 'Unauthorized: send Authorization: Bearer <gateway token>.',
     ...(v.retryAfterMs !== undefined ? { retryAfterMs: v.retryAfterMs } : {}),
+  })
+}
+
+/** 403 naming the missing scope and the client name; never the presented credential. */
+function forbid(
+  res: http.ServerResponse,
+  inbound: InboundApi,
+  v: Extract<AuthResult, { ok: true }>,
+  needed: ScopeName,
+  what: string,
+  log: Logger,
+): void {
+  log(
+    'warn',
+    `forbidden ${v.client.address}${v.principal ? ` (client ${v.principal})` : ''}: ${what} needs ${needed}`,
+  )
+  writeGatewayError(res, inbound, {
+    status: 403,
+    kind: 'forbidden',
+    message: missingScopeMessage(needed, what, v.principal),
   })
 }
 

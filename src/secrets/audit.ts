@@ -137,9 +137,23 @@ function configFindings(inputs: AuditInputs, findings: AuditFinding[]): void {
     const ref = asSecretRef(p?.apiKey)
     if (ref) shadowedConfigRef(inputs, id, ref, findings)
   }
-  for (const key of ['token', 'password'] as const) {
-    const path = `gateway.auth.${key}`
-    if (literal(raw.gateway?.auth?.[key])) findings.push(plain(file, path, `${path} is a plaintext ${key}`))
+  if (literal(raw.gateway?.auth?.token))
+    findings.push(plain(file, 'gateway.auth.token', 'gateway.auth.token is a plaintext token'))
+  if (literal(raw.gateway?.auth?.password))
+    findings.push(
+      plain(
+        file,
+        'gateway.auth.password',
+        'gateway.auth.password is a plaintext password; keep only its hash: openclaw gateway set-password',
+      ),
+    )
+  const clients = raw.gateway?.auth?.clients
+  if (Array.isArray(clients)) {
+    clients.forEach((c, i) => {
+      const path = `gateway.auth.clients[${i}].token`
+      if (literal((c as { token?: unknown } | null)?.token))
+        findings.push(plain(file, path, `${path} is a plaintext token`))
+    })
   }
   for (const [name, v] of Object.entries(raw.env?.vars ?? {})) {
     if (CREDENTIAL_NAME_RE.test(name) && literal(v)) {
@@ -220,6 +234,6 @@ function unresolved(file: string, location: string, ref: string, message: string
 
 interface RawConfig {
   models?: { providers?: Record<string, { apiKey?: unknown; headers?: Record<string, unknown> } | undefined> }
-  gateway?: { auth?: { token?: unknown; password?: unknown } }
+  gateway?: { auth?: { token?: unknown; password?: unknown; clients?: unknown } }
   env?: { vars?: Record<string, unknown> }
 }

@@ -1,7 +1,7 @@
 /**
  * Where refs are used: auth profiles (`keyRef`, `tokenRef`) and the SecretRef-capable config
  * fields of this build (`models.providers.<id>.apiKey`, `.headers.*`, `gateway.auth.token`,
- * `gateway.auth.password`). Each use carries a printable label for reports.
+ * `gateway.auth.password`, `gateway.auth.clients[i].token`). Each use carries a printable label for reports.
  */
 import type { SecretRef, StoredProfile } from '../auth/types.ts'
 import type { OpenclawConfig } from '../config/types.ts'
@@ -47,6 +47,9 @@ export function configRefs(config: OpenclawConfig, opts: ConfigRefOptions = {}):
   if (opts.gateway) {
     add(config.gateway?.auth?.token, 'gateway.auth.token')
     add(config.gateway?.auth?.password, 'gateway.auth.password')
+    config.gateway?.auth?.clients?.forEach((c, i) => {
+      add(c.token, `gateway.auth.clients[${i}].token`)
+    })
   }
   return out
 }

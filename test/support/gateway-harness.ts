@@ -6,7 +6,7 @@ import fs from 'node:fs'
 import path from 'node:path'
 import type { Credential } from '../../src/auth/types.ts'
 import { GatewayState } from '../../src/gateway/gateway-state.ts'
-import { type GatewayHandle, startGateway } from '../../src/gateway/server.ts'
+import { type GatewayHandle, type GatewayOptions, startGateway } from '../../src/gateway/server.ts'
 import { CredentialStore } from '../../src/store/credential-store.ts'
 import { CANARY_DIR, makeTempHome, recordArtifact, type TempHome } from './cli.ts'
 import type { MockProvider } from './mock-provider/index.ts'
@@ -37,6 +37,8 @@ export async function startTestGateway(opts: {
   agentId?: string
   /** Runs after the config is written, before the gateway starts (e.g. plant legacy files). */
   setup?: (home: TempHome) => void
+  /** Internal server switches (see src/gateway/tls/create-server.ts). */
+  internal?: GatewayOptions['internal']
 }): Promise<TestGateway> {
   const home = makeTempHome()
   const config = { models: { providers: providerConfig(opts.mock) }, ...(opts.config ?? {}) }
@@ -59,6 +61,7 @@ export async function startTestGateway(opts: {
     cwd: home.home,
     log,
     state,
+    ...(opts.internal ? { internal: opts.internal } : {}),
   })
   state.startWatching()
   captureClientResponses(handle.url)

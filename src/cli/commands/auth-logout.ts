@@ -108,7 +108,9 @@ export async function run(ctx: CommandContext): Promise<number> {
           ? notify.ok
             ? 'notified'
             : `not notified: ${notify.message}`
-          : 'not running',
+          : notify.reason === 'ECONNREFUSED'
+            ? 'not running'
+            : `not reached: ${notify.reason}`,
         revokedAtProvider: false,
       }
     }

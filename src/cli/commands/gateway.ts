@@ -1,5 +1,5 @@
 /**
- * `openclaw gateway [--port <n>] [--bind <host>]`: runs in the foreground until SIGINT/SIGTERM.
+ * `openclaw gateway [--port <n>] [--bind <host>] [--tls-cert <f> --tls-key <f>]`: runs in the foreground until SIGINT/SIGTERM.
  * Config, env and stores are validated at start, so a broken setup fails here, not on the
  * first request. Logs go to stderr, never a secret.
  */
@@ -53,7 +53,19 @@ export async function run(ctx: CommandContext): Promise<number> {
     }
     const { startGateway } = await import('../../gateway/server.ts')
     await yieldToLoop()
-    handle = await startGateway({ port, bind, version: VERSION, env: ctx.env, cwd: ctx.cwd, log, state })
+    const tlsCert = stringOpt(ctx.parsed, 'tls-cert')
+    const tlsKey = stringOpt(ctx.parsed, 'tls-key')
+    const tls = tlsCert !== undefined || tlsKey !== undefined ? { cert: tlsCert, key: tlsKey } : undefined
+    handle = await startGateway({
+      port,
+      bind,
+      version: VERSION,
+      env: ctx.env,
+      cwd: ctx.cwd,
+      log,
+      state,
+      ...(tls ? { tls } : {}),
+    })
   } catch (e) {
     state.close()
     if (OpenclawError.isInstance(e)) throw e

@@ -5,6 +5,7 @@
  */
 import { EXIT } from '../../errors.ts'
 import { DEFAULT_PORT, parsePort } from '../../gateway/bind-policy.ts'
+import { getStatus, localGatewayTls } from '../../gateway/tls/local-client.ts'
 import { AgentRuntime } from '../../runtime/agent-runtime.ts'
 import { readAgentStores } from '../../secrets/audit-inputs.ts'
 import { configRefs, describeUse, profileRefs, type RefEntry } from '../../secrets/collect-refs.ts'
@@ -66,15 +67,10 @@ async function gatewayNote(
   } catch {
     // A bad port setting is the gateway command's error to report; probe the default.
   }
-  const url = `http://127.0.0.1:${port}`
-  let reachable = false
-  try {
-    const res = await fetch(`${url}/health`, { signal: AbortSignal.timeout(PROBE_TIMEOUT_MS) })
-    reachable = res.ok
-    await res.body?.cancel()
-  } catch {
-    reachable = false
-  }
+  const t = localGatewayTls(runtime.config)
+  const url = `${t.scheme}://127.0.0.1:${port}`
+  const health = await getStatus(`${url}/health`, PROBE_TIMEOUT_MS, t.options)
+  const reachable = 'status' in health && health.status === 200
   const note = reachable
     ? `A gateway answers at ${url}, but this build cannot tell a running gateway to reload secrets yet (planned); restart it to use the new values.`
     : `No gateway is reachable at ${url}; nothing was notified (a gateway resolves refs when it starts).`

@@ -4,7 +4,13 @@
  *   server: {"type":"res","id","ok":true,"payload"} | {"type":"res","id","ok":false,"error":{code,message}}
  *           {"type":"event","event":"chat"|"health","payload"}
  */
-export type ErrorCode = 'INVALID_REQUEST' | 'UNAUTHORIZED' | 'NOT_FOUND' | 'UNAVAILABLE' | 'INTERNAL'
+export type ErrorCode =
+  | 'INVALID_REQUEST'
+  | 'UNAUTHORIZED'
+  | 'FORBIDDEN'
+  | 'NOT_FOUND'
+  | 'UNAVAILABLE'
+  | 'INTERNAL'
 
 export class ControlError extends Error {
   readonly code: ErrorCode

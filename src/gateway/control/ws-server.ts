@@ -2,11 +2,21 @@
  * The `/ws` endpoint. A connection must authenticate with its first frame (or, in
  * trusted-proxy mode, with the upgrade request's headers) within a deadline; only then does it
  * receive events and may call methods. Failed connects count against the failed-auth limiter.
+ * What a connection may call is fixed at connect by the credential's server-side scopes (F-10):
+ * `scopes`/`role` fields in the connect frame or in params are never read.
  */
 import type http from 'node:http'
 import type { Duplex } from 'node:stream'
 import { WebSocket, WebSocketServer } from 'ws'
-import type { GatewayAuth } from '../auth/gateway-auth.ts'
+import type { AuthResult, GatewayAuth } from '../auth/gateway-auth.ts'
+import {
+  EVENT_SCOPE,
+  hasScope,
+  methodScope,
+  missingScopeMessage,
+  type ScopeSet,
+  scopeNames,
+} from '../auth/scopes.ts'
 import type { Logger } from '../gateway-state.ts'
 import type { ChatEventPayload } from '../runs.ts'
 import { METHODS, type MethodDeps } from './methods.ts'
@@ -21,7 +31,8 @@ export interface ControlServerDeps extends MethodDeps {
 
 export class ControlServer {
   private readonly wss = new WebSocketServer({ noServer: true, maxPayload: 1024 * 1024 })
-  private readonly clients = new Set<WebSocket>()
+  /** Authenticated connections and what their credential may do. */
+  private readonly clients = new Map<WebSocket, { scopes: ScopeSet; principal?: string }>()
   private readonly deps: ControlServerDeps
   private readonly healthTimer: NodeJS.Timeout
 
@@ -44,19 +55,23 @@ export class ControlServer {
   private onConnection(ws: WebSocket, req: http.IncomingMessage): void {
     const { state, log } = this.deps
     let authed = false
+    let connecting = false
     const peer = req.socket.remoteAddress
-    const accept = () => {
+    const accept = (v: Extract<AuthResult, { ok: true }>) => {
       authed = true
       clearTimeout(timer)
-      this.clients.add(ws)
+      const grant = { scopes: v.scopes, ...(v.principal ? { principal: v.principal } : {}) }
+      this.clients.set(ws, grant)
+      const reads = hasScope(v.scopes, EVENT_SCOPE)
       ws.send(
         res('connect', {
           server: { version: this.deps.version },
-          methods: Object.keys(METHODS),
-          events: ['chat', 'health'],
+          auth: { scopes: scopeNames(v.scopes), ...(v.principal ? { client: v.principal } : {}) },
+          methods: Object.keys(METHODS).filter((m) => hasScope(v.scopes, methodScope(m))),
+          events: reads ? ['chat', 'health'] : [],
         }),
       )
-      ws.send(event('health', this.health()))
+      if (reads) ws.send(event('health', this.health()))
     }
     const refuse = (code: string, status: number, retryAfterMs?: number) => {
       log('warn', `control connection refused from ${peer}: ${code}`)
@@ -88,7 +103,7 @@ export class ControlServer {
         return ws.send(resError('?', err as ControlError))
       }
       if (frame.type === 'connect') {
-        if (authed)
+        if (authed || connecting)
           return ws.send(resError('connect', new ControlError('INVALID_REQUEST', 'already connected')))
         const auth = frame.auth ?? {}
         const secret =
@@ -97,15 +112,21 @@ export class ControlServer {
             : typeof auth.password === 'string'
               ? auth.password
               : undefined
+        const settle = (verdict: AuthResult) => {
+          connecting = false
+          if (ws.readyState !== WebSocket.OPEN) return
+          if (verdict.ok) accept(verdict)
+          else refuse(verdict.code, verdict.status, verdict.status === 429 ? verdict.retryAfterMs : undefined)
+        }
         const verdict = this.deps
           .auth()
           .authenticate(
             { peer, headers: req.headers, ...(secret !== undefined ? { frameSecret: secret } : {}) },
             state.clock(),
           )
-        return verdict.ok
-          ? accept()
-          : refuse(verdict.code, verdict.status, verdict.status === 429 ? verdict.retryAfterMs : undefined)
+        if (!(verdict instanceof Promise)) return settle(verdict)
+        connecting = true
+        return void verdict.then(settle)
       }
       if (!authed)
         return ws.send(resError(frame.id, new ControlError('UNAUTHORIZED', 'send a connect frame first')))
@@ -119,8 +140,19 @@ export class ControlServer {
     method: string,
     params: Record<string, unknown>,
   ): Promise<void> {
-    const handler = METHODS[method]
+    const handler = Object.hasOwn(METHODS, method) ? METHODS[method] : undefined
     if (!handler) return void ws.send(resError(id, new ControlError('NOT_FOUND', `unknown method ${method}`)))
+    const grant = this.clients.get(ws)
+    const needed = methodScope(method)
+    if (!grant || !hasScope(grant.scopes, needed)) {
+      this.deps.log(
+        'warn',
+        `control method ${method} refused${grant?.principal ? ` for client ${grant.principal}` : ''}: needs ${needed}`,
+      )
+      return void ws.send(
+        resError(id, new ControlError('FORBIDDEN', missingScopeMessage(needed, method, grant?.principal))),
+      )
+    }
     try {
       const payload = await handler(params, this.deps)
       if (ws.readyState === WebSocket.OPEN) ws.send(res(id, payload))
@@ -134,11 +166,12 @@ export class ControlServer {
 
   /** Re-checks every connection after a config reload: a rotated token ends old sessions (F-08). */
   closeAll(code = 4401, reason = 'gateway auth changed; reconnect'): void {
-    for (const ws of this.clients) ws.close(code, reason)
+    for (const ws of this.clients.keys()) ws.close(code, reason)
   }
 
   private broadcast(text: string): void {
-    for (const ws of this.clients) if (ws.readyState === WebSocket.OPEN) ws.send(text)
+    for (const [ws, grant] of this.clients)
+      if (ws.readyState === WebSocket.OPEN && hasScope(grant.scopes, EVENT_SCOPE)) ws.send(text)
   }
 
   private health() {
@@ -147,7 +180,7 @@ export class ControlServer {
 
   close(): void {
     clearInterval(this.healthTimer)
-    for (const ws of this.clients) ws.terminate()
+    for (const ws of this.clients.keys()) ws.terminate()
     this.wss.close()
   }
 }
