@@ -7,7 +7,7 @@
  */
 import type http from 'node:http'
 import type { Duplex } from 'node:stream'
-import { WebSocket, WebSocketServer } from 'ws'
+import type { WebSocket, WebSocketServer } from 'ws'
 import type { AuthResult, GatewayAuth } from '../auth/gateway-auth.ts'
 import {
   EVENT_SCOPE,
@@ -29,8 +29,17 @@ export interface ControlServerDeps extends MethodDeps {
   connectTimeoutMs?: number
 }
 
+/** ws's WebSocket.OPEN, without loading the module for a constant. */
+const OPEN = 1
+
 export class ControlServer {
-  private readonly wss = new WebSocketServer({ noServer: true, maxPayload: 1024 * 1024 })
+  /**
+   * Created on the first upgrade: `ws` (and the zlib and crypto parts it pulls in) is a good
+   * share of a gateway start, and most gateways never get a control connection.
+   */
+  private wss: WebSocketServer | undefined
+  private wssLoading: Promise<WebSocketServer> | undefined
+  private closed = false
   /** Authenticated connections and what their credential may do. */
   private readonly clients = new Map<WebSocket, { scopes: ScopeSet; principal?: string }>()
   private readonly deps: ControlServerDeps
@@ -49,7 +58,29 @@ export class ControlServer {
   }
 
   handleUpgrade(req: http.IncomingMessage, socket: Duplex, head: Buffer): void {
-    this.wss.handleUpgrade(req, socket, head, (ws) => this.onConnection(ws, req))
+    if (this.wss) {
+      this.wss.handleUpgrade(req, socket, head, (ws) => this.onConnection(ws, req))
+      return
+    }
+    // The socket buffers what the client sends meanwhile: no data listener is attached yet.
+    this.wssLoading ??= import('ws').then(
+      ({ WebSocketServer: Server }) => new Server({ noServer: true, maxPayload: 1024 * 1024 }),
+    )
+    this.wssLoading.then(
+      (wss) => {
+        if (this.closed) {
+          wss.close()
+          socket.destroy()
+          return
+        }
+        this.wss = wss
+        wss.handleUpgrade(req, socket, head, (ws) => this.onConnection(ws, req))
+      },
+      (err: unknown) => {
+        this.deps.log('error', `control plane unavailable: ${(err as Error).message}`)
+        socket.destroy()
+      },
+    )
   }
 
   private onConnection(ws: WebSocket, req: http.IncomingMessage): void {
@@ -114,7 +145,7 @@ export class ControlServer {
               : undefined
         const settle = (verdict: AuthResult) => {
           connecting = false
-          if (ws.readyState !== WebSocket.OPEN) return
+          if (ws.readyState !== OPEN) return
           if (verdict.ok) accept(verdict)
           else refuse(verdict.code, verdict.status, verdict.status === 429 ? verdict.retryAfterMs : undefined)
         }
@@ -155,12 +186,12 @@ export class ControlServer {
     }
     try {
       const payload = await handler(params, this.deps)
-      if (ws.readyState === WebSocket.OPEN) ws.send(res(id, payload))
+      if (ws.readyState === OPEN) ws.send(res(id, payload))
     } catch (err) {
       const e = err instanceof ControlError ? err : new ControlError('INTERNAL', 'method failed')
       if (!(err instanceof ControlError))
         this.deps.log('error', `control method ${method} failed: ${(err as Error).message}`)
-      if (ws.readyState === WebSocket.OPEN) ws.send(resError(id, e))
+      if (ws.readyState === OPEN) ws.send(resError(id, e))
     }
   }
 
@@ -171,7 +202,7 @@ export class ControlServer {
 
   private broadcast(text: string): void {
     for (const [ws, grant] of this.clients)
-      if (ws.readyState === WebSocket.OPEN && hasScope(grant.scopes, EVENT_SCOPE)) ws.send(text)
+      if (ws.readyState === OPEN && hasScope(grant.scopes, EVENT_SCOPE)) ws.send(text)
   }
 
   private health() {
@@ -181,6 +212,7 @@ export class ControlServer {
   close(): void {
     clearInterval(this.healthTimer)
     for (const ws of this.clients.keys()) ws.terminate()
-    this.wss.close()
+    this.closed = true
+    this.wss?.close()
   }
 }
