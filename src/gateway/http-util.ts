@@ -19,7 +19,12 @@ export async function readJsonBody(
   req: IncomingMessage,
   limit = MAX_BODY_BYTES,
 ): Promise<{ body: Record<string, unknown>; text: string }> {
-  const text = await readAll(req, limit, () => new BodyError(413, `Request body larger than ${limit} bytes.`))
+  const bytes = await readAllBytes(
+    req,
+    limit,
+    () => new BodyError(413, `Request body larger than ${limit} bytes.`),
+  )
+  const text = bytes.toString('utf8')
   let parsed: unknown
   try {
     parsed = JSON.parse(text)
@@ -38,6 +43,11 @@ export async function readJsonBody(
  * request path.
  */
 export function readAll(stream: Readable, limit: number, tooLarge: () => Error): Promise<string> {
+  return readAllBytes(stream, limit, tooLarge).then((b) => b.toString('utf8'))
+}
+
+/** readAll without the decode: for bodies that are passed on as they are. */
+export function readAllBytes(stream: Readable, limit: number, tooLarge: () => Error): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     let first: Buffer | undefined
     let chunks: Buffer[] | undefined
@@ -62,7 +72,7 @@ export function readAll(stream: Readable, limit: number, tooLarge: () => Error):
     stream.on('end', () => {
       if (settled) return
       settled = true
-      resolve(chunks ? Buffer.concat(chunks, size).toString('utf8') : (first?.toString('utf8') ?? ''))
+      resolve(chunks ? Buffer.concat(chunks, size) : (first ?? EMPTY))
     })
     stream.on('error', (err: Error) => {
       if (settled) return
@@ -77,6 +87,8 @@ export function readAll(stream: Readable, limit: number, tooLarge: () => Error):
     })
   })
 }
+
+const EMPTY = Buffer.alloc(0)
 
 export function sendJson(
   res: ServerResponse,

@@ -9,7 +9,7 @@ import { createSseDecoder, INBOUND, UPSTREAM } from '../translate/index.ts'
 import type { ChatEvent, ChatResponse } from '../translate/ir.ts'
 import { errorBody, errorHeaders, type GatewayErrorInfo, type InboundApi } from './error-response.ts'
 import { forwardableHeaders, sendJson } from './http-util.ts'
-import { readBody, UpstreamTransportError } from './upstream.ts'
+import { readBody, readBodyBytes, UpstreamTransportError } from './upstream.ts'
 import type { UpstreamSuccess } from './upstream-attempt.ts'
 
 export interface SuccessMeta {
@@ -31,9 +31,9 @@ export async function writeUpstreamSuccess(
     if (!meta.stream) {
       // A JSON answer leaves in one write with its length: headers and body in one segment,
       // no chunked framing (each extra write is a syscall on the hot path).
-      let text: string
+      let bytes: Buffer
       try {
-        text = await readBody(up.body)
+        bytes = await readBodyBytes(up.body)
       } catch {
         const stopped = meta.stopMessage()
         return writeGatewayError(
@@ -47,9 +47,9 @@ export async function writeUpstreamSuccess(
       }
       const headers = forwardableHeaders(up.headers)
       Object.assign(headers, meta.headers)
-      headers['content-length'] = String(Buffer.byteLength(text))
+      headers['content-length'] = String(bytes.length)
       res.writeHead(up.status, headers)
-      res.end(text)
+      res.end(bytes)
       return
     }
     res.writeHead(up.status, { ...forwardableHeaders(up.headers), ...meta.headers })

@@ -6,7 +6,7 @@
 import http, { type IncomingHttpHeaders, type IncomingMessage } from 'node:http'
 import https from 'node:https'
 import type { AbortLike } from '../util/abort-like.ts'
-import { readAll } from './http-util.ts'
+import { readAll, readAllBytes } from './http-util.ts'
 
 export type TransportFailure = 'timeout' | 'reset' | 'refused' | 'aborted'
 
@@ -158,6 +158,15 @@ export function sendUpstream(req: UpstreamRequest): Promise<UpstreamResponse> {
 /** Reads a (small) body fully, bounded; used for JSON answers and error bodies. */
 export function readBody(res: IncomingMessage, limit = 8 * 1024 * 1024): Promise<string> {
   return readAll(
+    res,
+    limit,
+    () => new UpstreamTransportError('reset', `upstream response larger than ${limit} bytes`),
+  )
+}
+
+/** readBody without the decode, for answers passed to the client as they are. */
+export function readBodyBytes(res: IncomingMessage, limit = 8 * 1024 * 1024): Promise<Buffer> {
+  return readAllBytes(
     res,
     limit,
     () => new UpstreamTransportError('reset', `upstream response larger than ${limit} bytes`),
