@@ -90,11 +90,27 @@ export async function attemptUpstream(
   const label = c.kind === 'profile' ? `profile ${c.profileId}` : c.source
   const secret = c.secret
   if (secret === undefined) throw new OpenclawError('no_credentials', `No secret available for ${label}.`)
+  let auth: Record<string, string>
+  try {
+    auth = credentialHeaders(endpoint.api, c.mode, secret, label)
+  } catch (err) {
+    if (!OpenclawError.isInstance(err) || err.code !== 'invalid_credential') throw err
+    // This value can never be sent: disable it for long (auth_permanent; a new key clears
+    // that) and let the failover try the next credential, instead of failing the request.
+    return {
+      ok: false,
+      classification: {
+        reason: 'auth_permanent',
+        detail: err.message,
+        ...(err.hint ? { hint: err.hint } : {}),
+      },
+    }
+  }
   const headers: Record<string, string> = {
     'content-type': 'application/json',
     accept: ctx.stream ? 'text/event-stream' : 'application/json',
     ...endpoint.headers,
-    ...credentialHeaders(endpoint.api, c.mode, secret, label),
+    ...auth,
   }
   if (endpoint.api === 'anthropic-messages') {
     const clientVersion = ctx.inbound === 'anthropic' ? ctx.clientHeaders['anthropic-version'] : undefined
