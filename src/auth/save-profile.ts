@@ -7,10 +7,11 @@
  * before anything else was touched, so there is nothing to undo and no undo that could fail in
  * turn. The config write fails far more rarely (its own lock, I/O, validation); then the store
  * rows are put back from a capture taken just before the save. Should that undo fail too, what
- * remains is a stored credential no config entry names: still usable and visible in
- * `auth list`, and a rerun completes it. The opposite residue, which the old config-first order
- * left on every store_busy, is a configured profile with no credential: status reports it
- * missing and routing tries a profile that cannot answer.
+ * remains is a stored credential no config entry names; the error says so and names it, it is
+ * visible in `auth list`, and a rerun completes it (until then `auth.profiles`/`auth.order` may
+ * not route to it). The opposite residue, which the old config-first order left on every
+ * store_busy, is a configured profile with no credential: status reports it missing and
+ * routing tries a profile that cannot answer.
  */
 import { OpenclawError } from '../errors.ts'
 import type { CredentialStore } from '../store/credential-store.ts'
