@@ -156,9 +156,18 @@ describe('doctor --fix: legacy auth-profiles.json + flat auth.json', () => {
       { id: 'google:string', reason: 'non_object' },
       { id: 'google:weird', reason: 'invalid_type' },
       { id: 'nopro:x', reason: 'missing_provider' },
-      { id: 'no colon', reason: 'invalid_id' },
+      {
+        id: 'no colon',
+        reason: 'invalid_id',
+        detail: 'the id contains whitespace; rename it in the file and rerun openclaw doctor --fix',
+      },
       { id: 'google:badexp', reason: 'invalid_expires' },
-      { id: 'google:OK', reason: 'duplicate_id' },
+      {
+        id: 'google:OK',
+        reason: 'duplicate_id',
+        detail:
+          'differs only in letter case from "google:ok" earlier in the file; only the first is considered, this entry was not imported',
+      },
     ])
     expect(m.configChanges).toEqual(['auth.profiles.amazon-bedrock:default = { mode: "aws-sdk" }'])
     expect(t.readConfig()).toEqual({

@@ -5,7 +5,7 @@
  */
 import type { ModelSelection, OpenclawConfig } from '../config/types.ts'
 import { OpenclawError } from '../errors.ts'
-import { normalizeProviderId, parseProfileId } from './profile-id.ts'
+import { escapeForMessage, normalizeProviderId, parseProfileId } from './profile-id.ts'
 
 export interface ModelRef {
   provider: string
@@ -15,16 +15,26 @@ export interface ModelRef {
   profileId?: string
 }
 
+/**
+ * Whitespace, C0/C1 controls (U+009B is a terminal CSI), DEL and the bidi controls that reorder
+ * how text prints: none belongs in a model id, and each would reach status output and logs.
+ * One precompiled test keeps the per-request valid path free of extra work.
+ */
+const REFUSED_CHARS = /[\s\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/
+const MAX_REF_LENGTH = 512
+
 export function parseModelRef(input: string, config: OpenclawConfig = {}): ModelRef {
   const text = input.trim()
-  if (text.length === 0 || text.length > 512 || /[\u0000-\u001f\u007f\s]/.test(text)) {
-    throw new OpenclawError(
-      'invalid_input',
-      `Invalid model reference ${JSON.stringify(text.slice(0, 80))}.`,
-      {
-        hint: 'Use <provider>/<model>, an alias, or <provider>/<model>@<profileId>.',
-      },
-    )
+  if (text.length === 0 || text.length > MAX_REF_LENGTH || REFUSED_CHARS.test(text)) {
+    const why =
+      text.length === 0
+        ? 'it is empty'
+        : text.length > MAX_REF_LENGTH
+          ? `it is longer than ${MAX_REF_LENGTH} characters`
+          : 'it contains whitespace, a control character or a bidi override'
+    throw new OpenclawError('invalid_input', `Invalid model reference "${escapeForMessage(text)}": ${why}.`, {
+      hint: 'Use <provider>/<model>, an alias, or <provider>/<model>@<profileId>.',
+    })
   }
   const at = text.lastIndexOf('@')
   // An `@` inside the model id is unusual but an `@` followed by `<provider>:<name>` is a pin.
@@ -40,7 +50,7 @@ export function parseModelRef(input: string, config: OpenclawConfig = {}): Model
   if (slash <= 0 || slash === aliased.length - 1) {
     throw new OpenclawError(
       'invalid_input',
-      `Unknown model ${JSON.stringify(base)}: not <provider>/<model> and not an alias.`,
+      `Unknown model "${escapeForMessage(base)}": not <provider>/<model> and not an alias.`,
       {
         hint: 'Configure aliases under agents.defaults.models."<provider>/<model>".alias in openclaw.json.',
       },

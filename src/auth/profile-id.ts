@@ -90,7 +90,7 @@ export function isValidProfileId(id: string): boolean {
 }
 
 /** The first rule `id` breaks, phrased for the error message; undefined when valid. */
-function profileIdViolation(id: string): string | undefined {
+export function profileIdViolation(id: string): string | undefined {
   if (typeof id !== 'string' || id.trim() === '') return 'the id is empty or only whitespace'
   if (id.length > MAX_PROFILE_ID_LENGTH) return `the id is longer than ${MAX_PROFILE_ID_LENGTH} characters`
   // Checked before the structure so the message names the real problem, not a side effect.

@@ -1,10 +1,12 @@
 /**
  * Normalises a pasted secret at ingest so it never fails later at request time (A-07, E-01..03):
  * surrounding whitespace and the trailing newline of `echo`/`printf` are trimmed; interior
- * control characters, absurd sizes and empty input are refused with a message that names
- * the profile, never the value.
+ * control characters, whitespace, characters outside printable ASCII (an HTTP header cannot
+ * carry them, see util/header-safe.ts), absurd sizes and empty input are refused with a
+ * message that names the profile and the rule, never the value.
  */
 import { OpenclawError } from '../errors.ts'
+import { NON_ASCII, NON_ASCII_RULE } from '../util/header-safe.ts'
 
 /**
  * 16 KiB: real API keys and setup-tokens are well under 1 KiB and OAuth access tokens a few
@@ -38,6 +40,11 @@ export function normalizeSecretInput(raw: string, label: string): string {
   if (/\s/.test(value)) {
     throw new OpenclawError('invalid_credential', `Credential for ${label} contains whitespace inside it.`, {
       hint: 'Paste exactly one key or token; for several keys create one profile each.',
+    })
+  }
+  if (NON_ASCII.test(value)) {
+    throw new OpenclawError('invalid_credential', `Credential for ${label} contains ${NON_ASCII_RULE}.`, {
+      hint: 'Copy the key or token again straight from the provider: they are plain ASCII (letters, digits, punctuation).',
     })
   }
   return value

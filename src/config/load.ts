@@ -5,6 +5,7 @@
  */
 import fs from 'node:fs'
 import { createRequire } from 'node:module'
+import { escapeForMessage } from '../auth/profile-id.ts'
 import { OpenclawError } from '../errors.ts'
 import { validateConfig } from './schema.ts'
 import { formatIssue } from './schema-dsl.ts'
@@ -123,9 +124,13 @@ export function parseConfigText(text: string, path: string): unknown {
     return json5.parse(text)
   } catch (err) {
     const e = err as Json5Error
+    // json5 quotes the offending character and escapes only C0 controls itself: DEL, C1 (U+009B
+    // is a terminal CSI) and bidi overrides would reach the terminal raw. Escape everything
+    // outside printable ASCII the way ids are escaped; json5's own `\x01` escapes stay as they are.
     const message = String(e.message ?? err)
       .replace(/^JSON5: /, '')
       .replace(/ at \d+:\d+$/, '')
+      .replace(/[^\x20-\x7e]/gu, (ch) => escapeForMessage(ch))
     const where = e.lineNumber !== undefined ? ` (line ${e.lineNumber}, column ${e.columnNumber ?? 0})` : ''
     throw new OpenclawError('config_invalid', `Config ${path} is not valid JSON5: ${message}${where}`, {
       hint: `Fix the syntax in ${path}; the previous version is kept as ${path}.bak when openclaw wrote it.`,

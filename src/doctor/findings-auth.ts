@@ -3,8 +3,10 @@
  * cooldowns and disables with the command that clears them), the fail-closed migration guard,
  * legacy files and stores waiting for import, and leftover openai-codex ids. Pure.
  */
+
 import { formatRemaining } from '../auth/health.ts'
 import { MIGRATION_COMMAND } from '../migrate/legacy-detect.ts'
+import { describeRejected } from './describe-rejected.ts'
 import type { DoctorState, Finding, LegacyFileCheck } from './types.ts'
 
 const FIX_ALL = { command: MIGRATION_COMMAND, automatic: true } as const
@@ -148,8 +150,7 @@ function legacyDetail(f: LegacyFileCheck, storeProfiles: number): string {
       ? 'Routing state only (order, last good, usage); not a credential source.'
       : `${f.credentials} credential(s) to import.`,
   ]
-  if (f.rejected.length)
-    parts.push(`Rejected entries: ${f.rejected.map((r) => `${r.id} (${r.reason})`).join(', ')}.`)
+  if (f.rejected.length) parts.push(`Rejected entries: ${f.rejected.map(describeRejected).join(', ')}.`)
   if (storeProfiles > 0 && f.kind !== 'auth-state')
     parts.push('The store already has profiles: the runtime ignores this file.')
   return parts.join(' ')

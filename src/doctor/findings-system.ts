@@ -2,6 +2,7 @@
  * Findings about the installation around the credentials: config validity, file modes, env
  * sources, secret refs, the local gateway and (with --deep) provider reachability. Pure.
  */
+import { chownCommand, FOREIGN_OWNER_RISK } from '../util/foreign-owner.ts'
 import type { DoctorState, Finding } from './types.ts'
 
 const octal = (m: number) => `0${(m & 0o777).toString(8)}`
@@ -43,6 +44,24 @@ export function configFindings(s: DoctorState): Finding[] {
 }
 
 export function modeFindings(s: DoctorState): Finding[] {
+  return [...ownerFindings(s), ...looseModeFindings(s)]
+}
+
+/** A-04: never chmod-ed (fs-private.ts), so said out loud, whatever its mode. */
+function ownerFindings(s: DoctorState): Finding[] {
+  return s.modes
+    .filter((m) => !m.ownedByUser && m.ownerUid !== undefined && m.userUid !== undefined)
+    .map((m) => ({
+      id: `files.owner:${m.path}`,
+      area: 'files' as const,
+      level: 'warning' as const,
+      title: `${m.path} belongs to uid ${m.ownerUid}, not to you (uid ${m.userUid})`,
+      detail: `${FOREIGN_OWNER_RISK}.`,
+      fix: { command: chownCommand(m.path, m.userUid as number), automatic: false },
+    }))
+}
+
+function looseModeFindings(s: DoctorState): Finding[] {
   return s.modes
     .filter((m) => (m.mode & 0o777 & ~m.expected) !== 0)
     .map((m) => ({

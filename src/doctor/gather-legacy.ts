@@ -9,6 +9,7 @@ import { clawdbotAgentIds, findClawdbotDir } from '../migrate/clawdbot-dir.ts'
 import { findLegacyAuthFiles } from '../migrate/legacy-detect.ts'
 import { parseLegacyText } from '../migrate/legacy-doc.ts'
 import { isOpenclawStoreFile } from '../migrate/openclaw-store.ts'
+import { readLegacyFile } from '../migrate/read-legacy-file.ts'
 import { CredentialStore } from '../store/credential-store.ts'
 import type { LegacyAgentCheck, LegacyCheck, LegacyFileCheck } from './types.ts'
 
@@ -22,21 +23,14 @@ export function gatherLegacy(stateDir: string, home: string, agents: readonly Ag
       isDefaultAgent: a.isDefault,
     }).map((f) => {
       if (f.kind === 'openclaw-store-pending') return { ...f, credentials: 0, rejected: [] }
-      try {
-        const parsed = parseLegacyText(fs.readFileSync(f.path, 'utf8'), f.kind)
-        if (!parsed.ok) return { ...f, credentials: 0, rejected: [], failure: parsed.detail }
-        return {
-          ...f,
-          credentials: parsed.parsed.credentials.length + parsed.parsed.awsSdk.length,
-          rejected: parsed.parsed.rejected,
-        }
-      } catch (err) {
-        return {
-          ...f,
-          credentials: 0,
-          rejected: [],
-          failure: `unreadable (${(err as NodeJS.ErrnoException).code ?? 'error'})`,
-        }
+      const read = readLegacyFile(f.path)
+      if (!read.ok) return { ...f, credentials: 0, rejected: [], failure: read.detail }
+      const parsed = parseLegacyText(read.text, f.kind)
+      if (!parsed.ok) return { ...f, credentials: 0, rejected: [], failure: parsed.detail }
+      return {
+        ...f,
+        credentials: parsed.parsed.credentials.length + parsed.parsed.awsSdk.length,
+        rejected: parsed.parsed.rejected,
       }
     })
     const entry: LegacyAgentCheck = {

@@ -37,6 +37,7 @@ export function gatherModes(p: ModePaths): ModeCheck[] {
       mode: st.mode & 0o777,
       expected: kind === 'dir' ? PRIVATE_DIR_MODE : PRIVATE_FILE_MODE,
       ownedByUser: uid === undefined || st.uid === uid,
+      ...(uid !== undefined ? { ownerUid: st.uid, userUid: uid } : {}),
     })
   }
   add(p.stateDir, 'dir')

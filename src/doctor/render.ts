@@ -4,6 +4,7 @@
  * Formatting only; never a secret (findings and reports carry ids, paths and reasons).
  */
 import type { MigrationReport } from '../migrate/types.ts'
+import { describeRejected } from './describe-rejected.ts'
 import { AREA_ORDER } from './findings.ts'
 import type { Finding, FindingArea } from './types.ts'
 
@@ -73,7 +74,7 @@ function migrationLines(m: MigrationReport): string[] {
   for (const r of m.renamed) out.push(`      renamed: ${r.from} -> ${r.to}`)
   for (const c of m.conflicts)
     out.push(`      conflict: ${c.id}: ${c.reason} (source kept; reconcile by hand and rerun)`)
-  for (const r of m.rejected) out.push(`      rejected: ${r.id} (${r.reason})`)
+  for (const r of m.rejected) out.push(`      rejected: ${describeRejected(r)}`)
   if (m.orderSet.length) out.push(`      order override set for: ${m.orderSet.join(', ')}`)
   if (m.stateUpdated.length) out.push(`      usage state carried over for: ${m.stateUpdated.join(', ')}`)
   for (const c of m.configChanges) out.push(`      config: ${c}`)

@@ -55,6 +55,9 @@ export interface ModeCheck {
   /** The mode we want: 0700 dirs, 0600 files. */
   expected: number
   ownedByUser: boolean
+  /** The owner's uid and ours (set where the platform has uids). */
+  ownerUid?: number
+  userUid?: number
 }
 
 export interface EnvCheck {

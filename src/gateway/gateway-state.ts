@@ -24,6 +24,7 @@ import { envKeyVarNames } from '../env/env-keys.ts'
 import { loadLayeredEnv } from '../env/load-env.ts'
 import { configRefs, profileRefs } from '../secrets/collect-refs.ts'
 import { CredentialStore } from '../store/credential-store.ts'
+import { agentCredentialPaths, currentUid, foreignOwned, foreignOwnerMessage } from '../util/foreign-owner.ts'
 import { yieldToLoop } from '../util/yield-to-loop.ts'
 import { AgentState, type ViewContext } from './agent-state.ts'
 
@@ -67,6 +68,8 @@ export class GatewayState extends EventEmitter {
   private defaultAgent: string
   private readonly agents = new Map<string, AgentState>()
   private readonly envCooldowns = new Map<string, ProfileState>()
+  /** Paths already reported as foreign-owned, so the log says it once, not per agent. */
+  private readonly ownerWarned = new Set<string>()
   private readonly timers: NodeJS.Timeout[] = []
   private readonly log: Logger
   private readonly opts: GatewayStateOptions
@@ -171,7 +174,9 @@ export class GatewayState extends EventEmitter {
     let a = this.agents.get(id)
     if (!a) {
       const parent = id === this.defaultAgent ? undefined : this.agent(this.defaultAgent)
-      const store = CredentialStore.open(storePathFor(agentDirFor(this.stateDir, id)))
+      const agentDir = agentDirFor(this.stateDir, id)
+      const store = CredentialStore.open(storePathFor(agentDir))
+      this.warnForeignOwners({ agentDir, storePath: store.path })
       a = new AgentState(id, store, parent)
       this.agents.set(id, a)
       a.refreshMigrationGuard(this.stateDir, this.defaultAgent, this.ctx)
@@ -181,6 +186,18 @@ export class GatewayState extends EventEmitter {
 
   view(agentId?: string): AuthView {
     return this.agent(agentId).view(this.ctx)
+  }
+
+  /** Once per agent, when its store is first opened; state dir and config included. */
+  private warnForeignOwners(p: { agentDir: string; storePath: string }): void {
+    const uid = currentUid()
+    if (uid === undefined) return
+    const paths = agentCredentialPaths({ stateDir: this.stateDir, configPath: this.configPath, ...p })
+    for (const f of foreignOwned(paths, uid)) {
+      if (this.ownerWarned.has(f.path)) continue
+      this.ownerWarned.add(f.path)
+      this.log('warn', foreignOwnerMessage(f, uid))
+    }
   }
 
   /** A failure written through any agent may change what every agent reads through. */

@@ -140,13 +140,28 @@ export async function attemptUpstream(
   const label = c.kind === 'profile' ? `profile ${c.profileId}` : c.source
   const secret = c.secret
   if (secret === undefined) throw new OpenclawError('no_credentials', `No secret available for ${label}.`)
+  let auth: Readonly<Record<string, string>>
+  try {
+    auth = cachedCredentialHeaders(endpoint.api, c.mode, secret, label)
+  } catch (err) {
+    if (!OpenclawError.isInstance(err) || err.code !== 'invalid_credential') throw err
+    // This value can never be sent: disable it for long (auth_permanent; a new key clears
+    // that) and let the failover try the next credential, instead of failing the request.
+    return {
+      ok: false,
+      classification: {
+        reason: 'auth_permanent',
+        detail: err.message,
+        ...(err.hint ? { hint: err.hint } : {}),
+      },
+    }
+  }
   const headers: Record<string, string> = {
     'content-type': 'application/json',
     accept: ctx.stream ? 'text/event-stream' : 'application/json',
   }
   for (const k in endpoint.headers) headers[k] = endpoint.headers[k]!
-  const cred = cachedCredentialHeaders(endpoint.api, c.mode, secret, label)
-  for (const k in cred) headers[k] = cred[k]!
+  for (const k in auth) headers[k] = auth[k]!
   if (endpoint.api === 'anthropic-messages') {
     const clientVersion = ctx.inbound === 'anthropic' ? ctx.clientHeaders['anthropic-version'] : undefined
     headers['anthropic-version'] = clientVersion ?? ANTHROPIC_VERSION

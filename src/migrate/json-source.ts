@@ -4,7 +4,6 @@
  * archive by rename. Crash at any step and rerun: the source is either still there (the
  * import recognises its own rows and writes nothing twice) or already archived.
  */
-import fs from 'node:fs'
 import { readRawConfig } from '../config/load.ts'
 import { OpenclawError } from '../errors.ts'
 import { importIntoStore } from './apply-import.ts'
@@ -12,7 +11,7 @@ import { archiveFile } from './archive.ts'
 import { awsSdkConfigEdit, awsSdkConflicts } from './aws-sdk-markers.ts'
 import { applyConfigEdit, type MigrationContext } from './context.ts'
 import { type DocKind, parseLegacyText } from './legacy-doc.ts'
-import { MAX_LEGACY_FILE_BYTES } from './legacy-files.ts'
+import { readLegacyFile } from './read-legacy-file.ts'
 import { emptyReport, type MigrationReport, type ParsedLegacy } from './types.ts'
 
 export interface JsonSource {
@@ -28,18 +27,9 @@ export async function migrateJsonSource(
   ctx: MigrationContext,
 ): Promise<MigrationReport | undefined> {
   const report = emptyReport(src.migration, { agentId: src.agentId, source: src.file })
-  let text: string
-  try {
-    const st = fs.statSync(src.file)
-    if (!st.isFile()) return fail(report, `${src.file} is not a regular file`)
-    if (st.size > MAX_LEGACY_FILE_BYTES)
-      return fail(report, `${src.file} is larger than 16 MiB; not imported`)
-    text = fs.readFileSync(src.file, 'utf8')
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined
-    return fail(report, `cannot read ${src.file}: ${(err as NodeJS.ErrnoException).code ?? 'error'}`)
-  }
-  const outcome = parseLegacyText(text, src.kind)
+  const read = readLegacyFile(src.file)
+  if (!read.ok) return read.failure === 'missing' ? undefined : fail(report, read.detail)
+  const outcome = parseLegacyText(read.text, src.kind)
   if (!outcome.ok) return fail(report, `${src.file}: ${outcome.detail}; left untouched`)
   return importParsed(outcome.parsed, src, ctx, report)
 }

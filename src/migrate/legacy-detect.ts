@@ -13,10 +13,10 @@ import {
   AUTH_JSON_FILE,
   AUTH_PROFILES_FILE,
   AUTH_STATE_FILE,
-  MAX_LEGACY_FILE_BYTES,
   oauthJsonPath,
   pendingOpenclawStores,
 } from './legacy-files.ts'
+import { readLegacyFile } from './read-legacy-file.ts'
 
 export const MIGRATION_REQUIRED_CODE = 'AUTH_PROFILE_MIGRATION_REQUIRED'
 export const MIGRATION_COMMAND = 'openclaw doctor --fix'
@@ -58,13 +58,10 @@ export function findLegacyAuthFiles(loc: LegacyLocation): LegacyFileInfo[] {
 }
 
 function fileBearsCredentials(file: string, kind: DocKind): boolean {
-  try {
-    if (fs.statSync(file).size > MAX_LEGACY_FILE_BYTES) return true
-    return bearsCredentials(parseLegacyText(fs.readFileSync(file, 'utf8'), kind))
-  } catch {
-    // Unreadable: it may hold credentials; failing closed is the safe reading.
-    return true
-  }
+  const read = readLegacyFile(file)
+  // Too large or unreadable: it may hold credentials; failing closed is the safe reading.
+  if (!read.ok) return read.failure !== 'missing'
+  return bearsCredentials(parseLegacyText(read.text, kind))
 }
 
 /** Pure decision: the error to fail with, or undefined when the agent may run. */

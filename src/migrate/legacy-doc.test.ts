@@ -163,6 +163,8 @@ describe('parseLegacyDoc: rejections are listed by id and reason (A-03)', () => 
     ['a:badref', { type: 'api_key', provider: 'a', keyRef: { source: 'vault', id: 'x' } }, 'invalid_ref'],
     ['a:space', { type: 'api_key', provider: 'a', key: 'two words' }, 'invalid_value'],
     ['a:numkey', { type: 'api_key', provider: 'a', key: 42 }, 'invalid_value'],
+    ['a:euro', { type: 'api_key', provider: 'a', key: 'sk-\u20ac1' }, 'invalid_value'],
+    ['a:latin', { type: 'token', provider: 'a', token: 'sk-\u00e91' }, 'invalid_value'],
   ]
   for (const [id, entry, reason] of cases) {
     it(`${id} -> ${reason}`, () => {
@@ -172,7 +174,7 @@ describe('parseLegacyDoc: rejections are listed by id and reason (A-03)', () => 
           'auth-profiles',
         ),
       )
-      expect(p.rejected).toEqual([{ id, reason }])
+      expect(p.rejected.map((r) => ({ id: r.id, reason: r.reason }))).toEqual([{ id, reason }])
       expect(p.credentials.map((c) => c.id)).toEqual(['ok:one'])
     })
   }
@@ -190,7 +192,68 @@ describe('parseLegacyDoc: rejections are listed by id and reason (A-03)', () => 
       ),
     )
     expect(p.credentials.map((c) => c.id)).toEqual(['a:Work'])
-    expect(p.rejected).toEqual([{ id: 'a:work', reason: 'duplicate_id' }])
+    expect(p.rejected).toEqual([
+      {
+        id: 'a:work',
+        reason: 'duplicate_id',
+        detail:
+          'differs only in letter case from "a:Work" earlier in the file; only the first is considered, this entry was not imported',
+      },
+    ])
+  })
+
+  it('flat keys differing only in case: the first is imported, the second named by its key', () => {
+    const p = ok(parseLegacyDoc({ openai: { apiKey: 'sk-1' }, OpenAI: { apiKey: 'sk-2' } }, 'auth-json'))
+    expect(p.credentials).toEqual([
+      { id: 'openai:default', credential: { type: 'api_key', provider: 'openai', key: 'sk-1' } },
+    ])
+    expect(p.rejected).toEqual([
+      {
+        id: 'openai:default',
+        reason: 'duplicate_id',
+        detail:
+          'key "OpenAI" maps to openai:default, as key "openai" earlier in the file does; only the first is considered, this entry was not imported',
+      },
+    ])
+  })
+
+  it('an invalid id never shadows a valid one that differs from it only in case', () => {
+    const p = ok(
+      parseLegacyDoc(
+        {
+          profiles: {
+            'Google:ok': { type: 'api_key', provider: 'google', key: 'k1' },
+            'google:ok': { type: 'api_key', provider: 'google', key: 'k2' },
+          },
+        },
+        'auth-profiles',
+      ),
+    )
+    expect(p.credentials.map((c) => c.id)).toEqual(['google:ok'])
+    expect(p.rejected.map((r) => [r.id, r.reason])).toEqual([['Google:ok', 'invalid_id']])
+  })
+
+  it('NFC and NFD spellings of one name are both refused (ids are ASCII), never merged', () => {
+    const nfc = 'anthropic:caf\u00e9'
+    const nfd = 'anthropic:cafe\u0301'
+    const p = ok(
+      parseLegacyDoc(
+        {
+          profiles: {
+            [nfc]: { type: 'api_key', provider: 'anthropic', key: 'k1' },
+            [nfd]: { type: 'api_key', provider: 'anthropic', key: 'k2' },
+          },
+        },
+        'auth-profiles',
+      ),
+    )
+    expect(p.credentials).toEqual([])
+    const detail =
+      'the id contains non-ASCII characters (ids are ASCII only); rename it in the file and rerun openclaw doctor --fix'
+    expect(p.rejected).toEqual([
+      { id: nfc, reason: 'invalid_id', detail },
+      { id: nfd, reason: 'invalid_id', detail },
+    ])
   })
 
   it('a malformed state part is reported and skipped, never blocking credentials', () => {

@@ -7,6 +7,7 @@
  * A file that is not JSON or not an object is refused whole (A-03: all-or-nothing per file);
  * inside a recognised shape every bad entry is listed by id and reason. Pure.
  */
+import { escapeForMessage, profileIdViolation } from '../auth/profile-id.ts'
 import { parseLegacyEntry } from './legacy-entry.ts'
 import { parseLegacyState } from './legacy-state.ts'
 import type { ParsedLegacy, ParseOutcome } from './types.ts'
@@ -47,7 +48,10 @@ export function parseLegacyDoc(doc: unknown, kind: DocKind): ParseOutcome {
     if (typeof d.profiles !== 'object' || d.profiles === null || Array.isArray(d.profiles)) {
       return { ok: false, failure: 'unknown_shape', detail: '"profiles" is not an object' }
     }
-    addEntries(parsed, Object.entries(d.profiles as Record<string, unknown>), undefined)
+    addEntries(
+      parsed,
+      Object.entries(d.profiles as Record<string, unknown>).map(([id, entry]) => ({ id, entry })),
+    )
     parsed.rejected.push(...stateRejected)
     return { ok: true, parsed }
   }
@@ -55,35 +59,60 @@ export function parseLegacyDoc(doc: unknown, kind: DocKind): ParseOutcome {
   parsed.shape = 'flat'
   const entries = Object.entries(d).filter(([k]) => !META_KEYS.has(k))
   if (entries.length === 0 && !Object.keys(d).some((k) => STATE_KEYS.has(k))) return { ok: true, parsed }
-  for (const [key, entry] of entries) {
-    // Some old auth.json files were keyed by profile id rather than provider id.
-    const colon = key.indexOf(':')
-    const provider = (colon > 0 ? key.slice(0, colon) : key).trim().toLowerCase()
-    addEntries(parsed, [[colon > 0 ? key : `${provider}:default`, entry]], provider)
-  }
+  // One pass over all keys: `OpenAI` and `openai` both mean openai:default, and the duplicate
+  // check must see both (called per key, it once let the later credential silently win).
+  addEntries(
+    parsed,
+    entries.map(([key, entry]) => {
+      // Some old auth.json files were keyed by profile id rather than provider id.
+      const colon = key.indexOf(':')
+      const provider = (colon > 0 ? key.slice(0, colon) : key).trim().toLowerCase()
+      return { id: colon > 0 ? key : `${provider}:default`, entry, key, provider }
+    }),
+  )
   parsed.rejected.push(...stateRejected)
   return { ok: true, parsed }
 }
 
+/** `key` and `provider` are set in the flat form: the map key as written and its provider. */
 function addEntries(
   parsed: ParsedLegacy,
-  entries: Array<[string, unknown]>,
-  fallbackProvider: string | undefined,
+  entries: Array<{ id: string; entry: unknown; key?: string; provider?: string }>,
 ): void {
+  // Valid ids only (ASCII, so NFC/NFD spellings of one name are both refused as invalid_id):
+  // folded id -> how the first entry was written (its flat-form key, or the id).
   const seen = new Map<string, string>()
-  for (const [id, entry] of entries) {
-    // Ids differing only in case print the same and invite mix-ups: the first one wins.
-    const folded = id.toLowerCase()
-    if (seen.has(folded)) {
-      parsed.rejected.push({ id, reason: 'duplicate_id' })
-      continue
+  for (const { id, entry, key, provider } of entries) {
+    const violation = profileIdViolation(id)
+    if (violation === undefined) {
+      // Ids differing only in case print the same and invite mix-ups; two credentials must never
+      // end up merged under one id. The first entry in the file is the one considered.
+      const folded = id.toLowerCase()
+      const first = seen.get(folded)
+      if (first !== undefined) {
+        parsed.rejected.push({ id, reason: 'duplicate_id', detail: duplicateDetail(id, key, first) })
+        continue
+      }
+      seen.set(folded, key ?? id)
     }
-    seen.set(folded, id)
-    const r = parseLegacyEntry(id, entry, fallbackProvider)
+    const r = parseLegacyEntry(id, entry, provider)
     if (r.kind === 'credential') parsed.credentials.push({ id, credential: r.credential })
     else if (r.kind === 'aws-sdk') parsed.awsSdk.push({ id, provider: r.provider })
+    else if (r.reason === 'invalid_id' && violation !== undefined)
+      parsed.rejected.push({
+        id,
+        reason: r.reason,
+        detail: `${violation}; rename it in the file and rerun openclaw doctor --fix`,
+      })
     else parsed.rejected.push({ id, reason: r.reason })
   }
+}
+
+function duplicateDetail(id: string, key: string | undefined, first: string): string {
+  const shownFirst = escapeForMessage(first, 200)
+  if (key !== undefined)
+    return `key "${escapeForMessage(key, 200)}" maps to ${id}, as key "${shownFirst}" earlier in the file does; only the first is considered, this entry was not imported`
+  return `differs only in letter case from "${shownFirst}" earlier in the file; only the first is considered, this entry was not imported`
 }
 
 /** True when the document holds at least one importable credential (runtime guard, doctor). */

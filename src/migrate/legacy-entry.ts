@@ -7,6 +7,7 @@
 import { isValidExpires } from '../auth/eligibility.ts'
 import { isValidProfileId, validateProviderId } from '../auth/profile-id.ts'
 import type { Credential, SecretRef } from '../auth/types.ts'
+import { NON_ASCII } from '../util/header-safe.ts'
 import type { RejectReason } from './types.ts'
 
 export type EntryOutcome =
@@ -115,7 +116,8 @@ function secretField(v: unknown): string | undefined | 'invalid' {
   if (typeof v !== 'string') return 'invalid'
   const s = v.trim()
   if (s === '') return undefined
-  if (s.length > MAX_SECRET || /[\s\x00-\x1f\x7f]/.test(s)) return 'invalid'
+  // The same rules as a pasted key: one line, no spaces, printable ASCII only.
+  if (s.length > MAX_SECRET || /[\s\x00-\x1f\x7f]/.test(s) || NON_ASCII.test(s)) return 'invalid'
   return s
 }
 

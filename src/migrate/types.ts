@@ -20,6 +20,8 @@ export type RejectReason =
 export interface Rejected {
   id: string
   reason: RejectReason
+  /** Printable (escaped) explanation, e.g. which entry a duplicate collides with. */
+  detail?: string
 }
 
 export interface LegacyCredential {

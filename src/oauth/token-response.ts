@@ -64,8 +64,9 @@ export function parseTokenResponse(text: string, now: number): ParsedTokenRespon
 function tokenField(v: unknown): string | undefined {
   if (typeof v !== 'string') return undefined
   if (v.length === 0 || v.length > MAX_TOKEN_LENGTH || v.trim() !== v) return undefined
-  // Control characters would break (or be echoed by) the HTTP header layer later.
-  if (/[\u0000-\u001f\u007f]/.test(v)) return undefined
+  // RFC 6749 tokens are VSCHAR (printable ASCII); anything else would break (or be echoed by)
+  // the HTTP header layer later.
+  if (/[^\x20-\x7e]/.test(v)) return undefined
   return v
 }
 

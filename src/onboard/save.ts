@@ -1,10 +1,11 @@
 /**
  * Persists a verified credential the way onboarding was asked to: in the credential store
  * (plaintext or as an env SecretRef), or as `NAME=value` in `<state>/.env` for a daemon
- * (seed "method A"). Records `auth.profiles` when a profile is stored and sets the default
- * model only when none is configured (an existing one is kept).
+ * (seed "method A"). Records `auth.profiles` when a profile is stored (store first, see
+ * save-profile.ts) and sets the default model only when none is configured.
  */
 import { normalizeProviderId } from '../auth/profile-id.ts'
+import { saveProfileThenConfig } from '../auth/save-profile.ts'
 import type { Credential } from '../auth/types.ts'
 import { updateConfig } from '../config/write.ts'
 import { objectAt, setDefaultModel } from '../oauth/profile-config.ts'
@@ -67,26 +68,33 @@ export function saveOnboarding(runtime: AgentRuntime, env: Env, plan: SavePlan):
           }
   }
   let model: SaveResult['defaultModel']
-  updateConfig(runtime.paths.configPath, env, (raw) => {
-    if (credential) {
-      const profiles = objectAt(objectAt(raw, 'auth'), 'profiles')
-      profiles[plan.profileId] = { provider: plan.provider, mode: plan.kind }
-    }
-    if (plan.recommendedModel) {
-      const set = setDefaultModel(raw, plan.recommendedModel, false)
-      model = {
-        model: set ? plan.recommendedModel : (currentPrimary(raw) ?? plan.recommendedModel),
-        action: set ? 'set' : 'kept',
+  const writeConfig = () =>
+    updateConfig(runtime.paths.configPath, env, (raw) => {
+      if (credential) {
+        const profiles = objectAt(objectAt(raw, 'auth'), 'profiles')
+        profiles[plan.profileId] = { provider: plan.provider, mode: plan.kind }
       }
-    }
-  })
-  out.defaultModel = model
+      if (plan.recommendedModel) {
+        const set = setDefaultModel(raw, plan.recommendedModel, false)
+        model = {
+          model: set ? plan.recommendedModel : (currentPrimary(raw) ?? plan.recommendedModel),
+          action: set ? 'set' : 'kept',
+        }
+      }
+    })
   if (credential) {
     const store = runtime.writableStore()
-    store.upsertProfile(plan.profileId, credential)
+    const stored = credential
+    saveProfileThenConfig(
+      store,
+      plan.profileId,
+      () => store.upsertProfile(plan.profileId, stored),
+      writeConfig,
+    )
     out.profileId = plan.profileId
     out.storePath = store.path
   } else {
+    writeConfig()
     // An env key is only used when the provider has no stored profile (DECISIONS 4).
     const shadowing = runtime
       .view()
@@ -98,6 +106,7 @@ export function saveOnboarding(runtime: AgentRuntime, env: Env, plan: SavePlan):
       )
     }
   }
+  out.defaultModel = model
   return out
 }
 

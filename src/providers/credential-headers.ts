@@ -7,6 +7,7 @@
 import type { CredentialType } from '../auth/types.ts'
 import type { ProviderApi } from '../config/types.ts'
 import { OpenclawError } from '../errors.ts'
+import { credentialHeaderProblem } from '../util/header-safe.ts'
 
 export const ANTHROPIC_VERSION = '2023-06-01'
 export const ANTHROPIC_OAUTH_BETA = 'oauth-2025-04-20'
@@ -17,15 +18,15 @@ export function credentialHeaders(
   secret: string,
   label: string,
 ): Record<string, string> {
-  // Node's HTTP stack would reject or, worse, quote the value in its own error text (E-01).
-  if (/[\u0000-\u001f\u007f]/.test(secret) || secret.trim() !== secret || secret.length === 0) {
-    throw new OpenclawError(
-      'invalid_credential',
-      `Credential for ${label} contains control characters or surrounding whitespace; replace it.`,
-      {
-        httpStatus: 500,
-      },
-    )
+  // Node's HTTP stack would throw (a gateway 500, no failover) or, worse, quote the value in
+  // its own error text (E-01, E-02). Ingest refuses all of these; a value that got into the
+  // store another way (a hand-edited row, a legacy import, a SecretRef) stops here, by name.
+  const problem = credentialHeaderProblem(secret)
+  if (problem !== undefined) {
+    throw new OpenclawError('invalid_credential', `Credential for ${label} ${problem}; replace it.`, {
+      httpStatus: 500,
+      hint: 'Store it again with openclaw models auth paste-api-key (or paste-token), or fix the value its SecretRef points to.',
+    })
   }
   switch (api) {
     case 'anthropic-messages': {

@@ -25,6 +25,7 @@ import { formatRef } from '../secrets/ref.ts'
 import { type RefErrorLookup, type SecretsSnapshot, viewHooks } from '../secrets/snapshot.ts'
 import { CredentialStore } from '../store/credential-store.ts'
 import { compareStrings } from '../util/compare.ts'
+import { agentCredentialPaths, currentUid, foreignOwned, foreignOwnerMessage } from '../util/foreign-owner.ts'
 
 export interface RuntimeOptions {
   env: Readonly<Record<string, string | undefined>>
@@ -83,9 +84,13 @@ export class AgentRuntime {
     return this.loaded.config
   }
 
-  /** Diagnostics for stderr: config warnings and ignored workspace .env entries. */
+  /** Diagnostics for stderr: config warnings, ignored .env entries, foreign-owned paths, refs. */
   diagnostics(): string[] {
     const lines = this.loaded.warnings.map((w) => `warning: ${w}`)
+    const uid = currentUid()
+    if (uid !== undefined)
+      for (const f of foreignOwned(agentCredentialPaths(this.paths), uid))
+        lines.push(`warning: ${foreignOwnerMessage(f, uid)}`)
     for (const i of this.env.ignored) lines.push(`warning: ignored ${i.name} from ${i.file}: ${i.reason}`)
     if (this.env.shellError) lines.push(`warning: login shell env import failed: ${this.env.shellError}`)
     for (const { ref, use } of this.refUses) {

@@ -86,4 +86,17 @@ describe('D-ENV-02/03: oversized values and control characters', () => {
       message: 'environment variable CTL contains a line break or NUL (refused)',
     })
   })
+
+  it.each(['sk-\u20acabc', 'sk-caf\u00e9', '\u201csk-abc\u201d', 'sk-a\u200bb'])(
+    '%j (not printable ASCII) is refused: no HTTP header can carry it (E-02)',
+    async (value) => {
+      const r = await resolveEnv('WIDE', { WIDE: value })
+      expect(r).toEqual({
+        ok: false,
+        code: 'secret_ref_unresolved',
+        message:
+          'environment variable WIDE contains a character outside printable ASCII (such as €, an accented letter or a typographic quote), which an HTTP header cannot carry (refused)',
+      })
+    },
+  )
 })

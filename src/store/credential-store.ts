@@ -13,6 +13,7 @@ import {
 } from '../auth/types.ts'
 import { type Db, openDatabase } from './db.ts'
 import * as oauthState from './oauth-state-repo.ts'
+import { captureRows, type ProfileCapture, restoreRows } from './profile-capture.ts'
 import {
   type CooldownRow,
   decodeProfile,
@@ -237,6 +238,19 @@ export class CredentialStore {
 
   clearOAuthRefreshMarker(id: string): boolean {
     return this.write(() => oauthState.deleteMarker(this.db, id))
+  }
+
+  /** Everything a save of `id` may change, for `restoreProfile` (read in one snapshot). */
+  captureProfile(id: string): ProfileCapture {
+    return this.read(() => captureRows(this.db, this.q, id))
+  }
+
+  /**
+   * Undoes a save: the profile's credential, state, cooldowns and OAuth marker become exactly
+   * what `captureProfile` saw (absent if they were absent), in one transaction.
+   */
+  restoreProfile(capture: ProfileCapture): void {
+    this.write(() => restoreRows(this.db, this.q, capture))
   }
 
   /** Several writes, one BEGIN IMMEDIATE; store methods called inside nest as savepoints. */

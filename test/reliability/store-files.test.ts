@@ -3,7 +3,8 @@
  * pages, a zeroed page, garbage after the header): every open either refuses with store_corrupt
  * and moves the bytes aside untouched, or opens with every row intact. It never "starts fresh"
  * and never returns a partial store. (The fixed cases are src/store/db.test.ts.)
- * A-04: a store file owned by another uid is never chmod-ed; a symlinked agent dir is followed.
+ * A-04: a store file owned by another uid is never chmod-ed, and every command, the gateway and
+ * doctor warn about it (and about a foreign-owned state dir); a symlinked agent dir is followed.
  * A-08: concurrent `paste-api-key` into two agents while a third process reads: every key lands
  * in the agent named on its command line and nowhere else.
  */
@@ -14,6 +15,8 @@ import { afterAll, describe, expect, it } from 'vitest'
 import { OpenclawError } from '../../src/errors.ts'
 import { CredentialStore } from '../../src/store/credential-store.ts'
 import { type CliResult, canary, expectNoCanary, makeTempHome } from '../support/cli.ts'
+import { startTestGateway } from '../support/gateway-harness.ts'
+import { type MockProvider, startMockProvider } from '../support/mock-provider/index.ts'
 import { testSeed } from './harness/seed.ts'
 import { cleanupTempRoots, storePathIn, tempRoot } from './harness/workers.ts'
 
@@ -121,6 +124,82 @@ describe('A-04 ownership and symlinks', () => {
     expect(fs.statSync(dbPath).mode & 0o777).toBe(0o644)
     expect(fs.statSync(dbPath).uid).toBe(65534)
   })
+
+  it.runIf(isRoot)(
+    'a foreign-owned state dir and store: commands, the gateway and doctor say so; nothing chmod-ed',
+    async () => {
+      const t = makeTempHome()
+      const key = canary('sk-proj-')
+      const paste = await t.run(
+        ['models', 'auth', 'paste-api-key', '--provider', 'openai', '--profile-id', 'openai:a'],
+        {
+          stdin: `${key}\n`,
+        },
+      )
+      expect(paste.code, paste.stderr).toBe(0)
+      expect(paste.stderr).not.toContain('is owned by uid')
+      const store = t.storePath()
+      fs.chmodSync(store, 0o644)
+      fs.chownSync(store, 65534, 65534)
+      fs.chownSync(t.stateDir, 65534, 65534)
+      const warning = (what: string, p: string) =>
+        `warning: ${what} ${p} is owned by uid 65534, not by you (uid 0): openclaw does not change its mode, and that user can read or replace the credentials in it (a \`sudo openclaw\` run leaves such files behind). Fix: sudo chown -R 0 ${p}, or run openclaw as uid 65534.`
+      const outputs: string[] = [paste.stdout, paste.stderr]
+      try {
+        for (const argv of [
+          ['models', 'status'],
+          ['models', 'auth', 'list'],
+        ]) {
+          const r = await t.run(argv)
+          outputs.push(r.stdout, r.stderr)
+          expect(r.code, r.stderr).toBe(0)
+          expect(r.stderr).toContain(warning('state dir', t.stateDir))
+          expect(r.stderr).toContain(warning('credential store', store))
+          expect(r.stderr).not.toContain(`agent dir ${path.dirname(store)} is owned`)
+        }
+        const doctor = await t.run(['doctor', '--json'])
+        outputs.push(doctor.stdout, doctor.stderr)
+        const findings = JSON.parse(doctor.stdout).findings as Array<{
+          id: string
+          title: string
+          fix?: { command?: string }
+        }>
+        for (const p of [t.stateDir, store]) {
+          expect(findings.find((f) => f.id === `files.owner:${p}`)).toMatchObject({
+            title: `${p} belongs to uid 65534, not to you (uid 0)`,
+            fix: { command: `sudo chown -R 0 ${p}` },
+          })
+        }
+        const fix = await t.run(['doctor', '--fix'])
+        outputs.push(fix.stdout, fix.stderr)
+        expect(fs.statSync(store).mode & 0o777).toBe(0o644)
+        expect(fs.statSync(store).uid).toBe(65534)
+
+        const mock: MockProvider = await startMockProvider()
+        const gw = await startTestGateway({
+          mock,
+          setup: (home) => {
+            fs.mkdirSync(path.dirname(home.storePath()), { recursive: true })
+            CredentialStore.open(home.storePath()).close()
+            fs.chownSync(home.storePath(), 65534, 65534)
+          },
+        })
+        try {
+          gw.state.view('main')
+          const lines = gw.logs.filter((l) => l.includes('is owned by uid 65534'))
+          expect(lines).toEqual([
+            `warn: ${warning('credential store', gw.home.storePath()).slice('warning: '.length)}`,
+          ])
+        } finally {
+          await gw.close()
+          await mock.close()
+        }
+      } finally {
+        fs.chownSync(t.stateDir, 0, 0)
+      }
+      expectNoCanary(outputs, [key])
+    },
+  )
 
   it('a symlinked agent dir is followed: the store lives at the target, the link is kept', () => {
     const root = tempRoot('a04-dirlink')

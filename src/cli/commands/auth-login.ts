@@ -8,6 +8,7 @@
  * `--force` first deletes this provider's saved profiles in the agent; it revokes nothing.
  */
 import { normalizeProviderId, parseProfileId, validateProviderId } from '../../auth/profile-id.ts'
+import { saveProfileThenConfig } from '../../auth/save-profile.ts'
 import type { OAuthCredential } from '../../auth/types.ts'
 import { EXIT, OpenclawError } from '../../errors.ts'
 import { browserOpener } from '../../oauth/browser.ts'
@@ -144,18 +145,24 @@ async function oauthLogin(
     clientId: oauth.clientId,
   }
   const setDefault = boolOpt(ctx.parsed, 'set-default')
-  const { defaultModelSet } = recordProfile(
-    runtime.paths.configPath,
-    ctx.env,
+  const { defaultModelSet } = saveProfileThenConfig(
+    store,
     profileId,
-    { provider, mode: 'oauth', ...(tokens.email ? { email: tokens.email } : {}) },
-    setDefault && oauth.defaultModel ? { defaultModel: oauth.defaultModel, replaceDefault: true } : {},
+    // A new login replaces any re-auth verdict of the old credential.
+    () =>
+      store.batch(() => {
+        store.upsertProfile(profileId, credential)
+        store.clearOAuthRefreshMarker(profileId)
+      }),
+    () =>
+      recordProfile(
+        runtime.paths.configPath,
+        ctx.env,
+        profileId,
+        { provider, mode: 'oauth', ...(tokens.email ? { email: tokens.email } : {}) },
+        setDefault && oauth.defaultModel ? { defaultModel: oauth.defaultModel, replaceDefault: true } : {},
+      ),
   )
-  // A new login replaces any re-auth verdict of the old credential.
-  store.batch(() => {
-    store.upsertProfile(profileId, credential)
-    store.clearOAuthRefreshMarker(profileId)
-  })
   const who = tokens.email ? ` as ${tokens.email}` : ''
   out(ctx, `Saved ${profileId} (oauth${who}) to ${store.path}`)
   if (defaultModelSet) out(ctx, `Default model set to ${oauth.defaultModel}.`)

@@ -9,6 +9,7 @@ import { parseDuration } from '../../auth/duration.ts'
 import { formatRemaining } from '../../auth/health.ts'
 import { normalizeProviderId, parseProfileId, validateProviderId } from '../../auth/profile-id.ts'
 import { lookupProviderKey } from '../../auth/resolve.ts'
+import { saveProfileThenConfig } from '../../auth/save-profile.ts'
 import { normalizeSecretInput } from '../../auth/secret-input.ts'
 import type { Credential, SecretRef } from '../../auth/types.ts'
 import { updateConfig } from '../../config/write.ts'
@@ -74,14 +75,19 @@ export async function run(ctx: CommandContext): Promise<number> {
           : { type: 'api_key', provider, key: secret }
     }
 
-    updateConfig(runtime.paths.configPath, ctx.env, (raw) => {
-      const auth = objectAt(raw, 'auth')
-      const profiles = objectAt(auth, 'profiles')
-      const prev = profiles[profileId]
-      const email = prev && typeof prev === 'object' ? (prev as Record<string, unknown>).email : undefined
-      profiles[profileId] = { provider, mode: kind, ...(typeof email === 'string' ? { email } : {}) }
-    })
-    store.upsertProfile(profileId, credential)
+    saveProfileThenConfig(
+      store,
+      profileId,
+      () => store.upsertProfile(profileId, credential),
+      () =>
+        updateConfig(runtime.paths.configPath, ctx.env, (raw) => {
+          const auth = objectAt(raw, 'auth')
+          const profiles = objectAt(auth, 'profiles')
+          const prev = profiles[profileId]
+          const email = prev && typeof prev === 'object' ? (prev as Record<string, unknown>).email : undefined
+          profiles[profileId] = { provider, mode: kind, ...(typeof email === 'string' ? { email } : {}) }
+        }),
+    )
 
     const detail = ttlMs !== undefined ? `, expires in ${formatRemaining(ttlMs)}` : ''
     out(ctx, `Saved ${profileId} (${kind}${refNote}${detail}) to ${store.path}`)

@@ -8,6 +8,7 @@
  */
 import { parseDuration } from '../../auth/duration.ts'
 import { normalizeProviderId, parseProfileId, validateProviderId } from '../../auth/profile-id.ts'
+import { saveProfileThenConfig } from '../../auth/save-profile.ts'
 import type { TokenCredential } from '../../auth/types.ts'
 import { resolveClaudeCommand } from '../../claude-cli/command.ts'
 import { runClaudeSetupToken } from '../../claude-cli/run-setup-token.ts'
@@ -88,8 +89,12 @@ export async function run(ctx: CommandContext): Promise<number> {
       token: r.token,
       ...(ttlMs !== undefined ? { expires: ctx.clock() + ttlMs } : {}),
     }
-    recordProfile(runtime.paths.configPath, ctx.env, profileId, { provider, mode: 'token' })
-    store.upsertProfile(profileId, credential)
+    saveProfileThenConfig(
+      store,
+      profileId,
+      () => store.upsertProfile(profileId, credential),
+      () => recordProfile(runtime.paths.configPath, ctx.env, profileId, { provider, mode: 'token' }),
+    )
     out(ctx, `Saved ${profileId} (token, from claude setup-token) to ${store.path}`)
     out(ctx, 'Check it with: openclaw models status')
     return EXIT.ok
