@@ -285,6 +285,36 @@ describe('provider headers from SecretRefs', () => {
     expect(body.error.message).toContain('models.providers.acme.headers.x-acme-tenant')
     expect(mock.callsFor(key)).toBe(0)
   })
+
+  it('a header value HTTP cannot carry fails the same way instead of a gateway 500', async () => {
+    const key = canary('sk-acme-')
+    mock.setBehavior(key, { kind: 'ok', text: 'hi' })
+    gw = await startTestGateway({
+      mock,
+      config: {
+        models: {
+          providers: {
+            acme: {
+              baseUrl: `${mock.url}/v1`,
+              api: 'openai-completions',
+              headers: { 'x-acme-region': 'eu-€' },
+            },
+          },
+        },
+      },
+      profiles: { 'acme:main': { type: 'api_key', provider: 'acme', key } },
+    })
+    const res = await fetch(`${gw.url}/v1/chat/completions`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ model: 'acme/m', messages: [{ role: 'user', content: 'x' }] }),
+    })
+    expect(res.status).toBe(500)
+    const body = (await res.json()) as { error: { message: string; code: string } }
+    expect(body.error.message).toContain('models.providers.acme.headers.x-acme-region has no usable value')
+    expect(body.error.message).not.toContain('internal gateway error')
+    expect(mock.callsFor(key)).toBe(0)
+  })
 })
 
 describe('upstream errors that echo the key', () => {

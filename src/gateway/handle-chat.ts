@@ -119,8 +119,8 @@ export async function handleChat(
         return fail(
           500,
           'unresolved_ref',
-          `models.providers.${c.provider}.headers.${ep.unresolvedHeaders[0]} is a SecretRef that did not resolve; ${c.provider} is not called without it.`,
-          'See openclaw secrets audit, fix the ref, then openclaw secrets reload.',
+          `models.providers.${c.provider}.headers.${ep.unresolvedHeaders[0]} has no usable value (a SecretRef that did not resolve, or characters HTTP headers cannot carry); ${c.provider} is not called without it.`,
+          'Fix the value in openclaw.json (see openclaw secrets audit for refs), then openclaw secrets reload.',
         )
       }
     }

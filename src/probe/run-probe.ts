@@ -90,7 +90,7 @@ async function runTarget(
       ...base,
       status: 'unknown',
       reasonCode: 'unresolved_ref',
-      error: `models.providers.${t.provider}.headers.${endpoint.unresolvedHeaders[0]} is a SecretRef that did not resolve.`,
+      error: `models.providers.${t.provider}.headers.${endpoint.unresolvedHeaders[0]} has no usable value (an unresolved SecretRef or characters HTTP headers cannot carry).`,
       latencyMs: null,
     }
   }

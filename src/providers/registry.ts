@@ -19,7 +19,10 @@ export interface ProviderEndpoint {
   timeoutMs: number
   models: string[]
   builtin: boolean
-  /** Configured header names whose value (a SecretRef) did not resolve; such a provider is not called. */
+  /**
+   * Configured header names whose value is unusable (a SecretRef that did not resolve, or a
+   * value HTTP cannot carry); such a provider is not called.
+   */
   unresolvedHeaders: string[]
 }
 
@@ -38,6 +41,9 @@ export const BUILTIN_PROVIDERS: Readonly<
 
 export const DEFAULT_TIMEOUT_MS = 120_000
 
+/** Node's rule for header values: tab, printable ASCII and Latin-1 only. */
+const BAD_HEADER_VALUE = /[^\t\x20-\x7e\x80-\xff]/
+
 /** Resolves the endpoint of a provider, or undefined when it is neither built in nor configured. */
 export function resolveProviderEndpoint(
   providerId: string,
@@ -55,7 +61,9 @@ export function resolveProviderEndpoint(
   const unresolvedHeaders: string[] = []
   for (const [name, value] of Object.entries(cfg?.headers ?? {})) {
     const resolved = resolveHeader(value)
-    if (resolved !== undefined) headers[name.toLowerCase()] = resolved
+    // A value Node's HTTP stack would refuse (its error would quote it) is as unusable as a
+    // ref that did not resolve.
+    if (resolved !== undefined && !BAD_HEADER_VALUE.test(resolved)) headers[name.toLowerCase()] = resolved
     else unresolvedHeaders.push(name)
   }
   return {
