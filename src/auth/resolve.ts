@@ -6,6 +6,7 @@
 import type { OpenclawConfig } from '../config/types.ts'
 import { collectEnvApiKeys } from '../env/env-keys.ts'
 import { OpenclawError } from '../errors.ts'
+import { loginCommand } from '../oauth/failure.ts'
 import { evaluateEligibility } from './eligibility.ts'
 import { type OrderResult, resolveProfileOrder } from './order.ts'
 import { normalizeProviderId } from './profile-id.ts'
@@ -40,6 +41,8 @@ export type Candidate =
       secret: string | undefined
       available: boolean
       unusable?: { until: number; reason: FailureClass; scope: 'profile' | 'model' | 'disabled' }
+      /** An OAuth profile whose refresh token the provider refused: only a new login helps. */
+      reauth?: { reason: string; command: string }
     }
   | { kind: 'env'; varName: string; source: string; mode: 'api_key'; secret: string; index: number }
   | { kind: 'config'; source: string; mode: 'api_key'; secret: string }
@@ -82,6 +85,13 @@ export function resolveProviderAuth(view: AuthView, req: ResolveRequest): Resolv
   })
   const candidates: Candidate[] = order.ordered.map((o) => {
     const profile = view.profiles.find((p) => p.id === o.profileId)!
+    const m = view.states.get(o.profileId)?.oauthRefresh
+    const reauth =
+      profile.credential.type === 'oauth' &&
+      m?.status === 'reauth_required' &&
+      m.generation === profile.generation
+        ? { reason: m.reason, command: loginCommand(provider) }
+        : undefined
     return {
       kind: 'profile',
       profileId: o.profileId,
@@ -90,6 +100,7 @@ export function resolveProviderAuth(view: AuthView, req: ResolveRequest): Resolv
       secret: secretOf(profile, view),
       available: o.available,
       ...(o.unusable ? { unusable: o.unusable } : {}),
+      ...(reauth ? { reauth } : {}),
     }
   })
   const disabledByEmptyOrder = order.explicit && order.source === 'config-order' && configOrder?.length === 0
