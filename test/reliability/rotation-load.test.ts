@@ -9,6 +9,7 @@
  */
 import fs from 'node:fs'
 import os from 'node:os'
+import path from 'node:path'
 import { monitorEventLoopDelay } from 'node:perf_hooks'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { CredentialStore } from '../../src/store/credential-store.ts'
@@ -28,13 +29,16 @@ const CONCURRENCY = 100
 // A cap well above what two cores serve in that time, so the clock is what ends the run.
 const MAX_REQUESTS = SECONDS * 400
 const CLI_LANES = 4
+// H-06: a long run also asserts that RSS, open descriptors and the heap stay flat.
+const SOAK = SECONDS >= 300
 
 let rig: OAuthRig
 let gw: GatewayProcess
 
 beforeAll(async () => {
   rig = await startOAuthRig({ rotateMs: ROTATE_MS, chunkIntervalMs: 100 })
-  gw = await rig.startGateway({ probe: true })
+  // A soak would write hundreds of thousands of response captures; the CI-sized run keeps them.
+  gw = await rig.startGateway({ probe: true, capture: !SOAK })
 })
 
 afterAll(async () => {
@@ -52,6 +56,24 @@ function cpuMs(pid: number): number {
   return (Number(fields[11]) + Number(fields[12])) * 10
 }
 
+/** At most 30 evenly spaced samples, for a report that stays readable in a soak. */
+function sampled(xs: number[]): number[] {
+  const step = Math.max(1, Math.ceil(xs.length / 30))
+  return xs.filter((_, i) => i % step === 0)
+}
+
+/** Sizes of the store's and the lease database's WAL files, in KiB. */
+function walSizes(): Record<string, number> {
+  const out: Record<string, number> = {}
+  for (const [name, file] of [
+    ['store', `${rig.home.storePath()}-wal`],
+    ['leases', path.join(rig.home.stateDir, 'state', 'oauth-refresh.sqlite-wal')],
+  ] as const) {
+    out[name] = fs.existsSync(file) ? Math.round(fs.statSync(file).size / 1024) : 0
+  }
+  return out
+}
+
 function vmRss(pid: number): number {
   const line = fs
     .readFileSync(`/proc/${pid}/status`, 'utf8')
@@ -60,23 +82,35 @@ function vmRss(pid: number): number {
   return Number(/(\d+)/.exec(line ?? '')?.[1] ?? 0) * 1024
 }
 
-/** Upstream time of each request by its prompt: from body received to response finished. */
-function upstreamTimes(tag: string): { byPrompt: Map<string, number>; detach: () => void } {
-  const arrived = new Map<string, { prompt: string; at: number }>()
+/**
+ * Upstream time of each request by its prompt (from body received to response finished), and
+ * the upstream 401s, counted from events so the mock's request log can be trimmed as it goes.
+ */
+function upstreamTimes(tag: string): {
+  byPrompt: Map<string, number>
+  unauthorized: () => number
+  detach: () => void
+} {
+  const arrived = new Map<string, { prompt: string; at: number; record: RecordedRequest }>()
   const byPrompt = new Map<string, number>()
+  let unauthorized = 0
   const onRequest = (r: RecordedRequest) => {
     const content = r.body?.messages?.at(-1)?.content
     if (typeof content === 'string' && content.startsWith(`${tag} `))
-      arrived.set(r.id, { prompt: content, at: now() })
+      arrived.set(r.id, { prompt: content, at: now(), record: r })
   }
   const onFinished = ({ id }: { id: string }) => {
     const a = arrived.get(id)
-    if (a) byPrompt.set(a.prompt, now() - a.at)
+    if (!a) return
+    arrived.delete(id)
+    byPrompt.set(a.prompt, now() - a.at)
+    if (a.record.status === 401) unauthorized++
   }
   rig.mock.events.on('request', onRequest)
   rig.mock.events.on('response-finished', onFinished)
   return {
     byPrompt,
+    unauthorized: () => unauthorized,
     detach() {
       rig.mock.events.off('request', onRequest)
       rig.mock.events.off('response-finished', onFinished)
@@ -97,13 +131,25 @@ async function rotationRun(tag: string, during?: () => Promise<void>): Promise<R
   const callsBefore = rig.as.refreshCalls.length
   const genBefore = rig.stored().generation
   const logFrom = gw.lines.length
-  const upstream401Before = rig.mock.requests.filter((r) => r.status === 401).length
   const times = upstreamTimes(tag)
   const rssSamples: number[] = []
   const fdSamples: number[] = []
+  const heapSamples: number[] = SOAK ? [(await gw.memory()).heapUsed] : []
+  let sampling = false
+  let tick = 0
   const sampler = setInterval(() => {
     rssSamples.push(vmRss(gw.pid))
     fdSamples.push(fdCount(gw.pid))
+    rig.mock.requests.length = 0
+    if (SOAK && ++tick % 60 === 0 && !sampling) {
+      sampling = true
+      void gw
+        .memory()
+        .then((m) => heapSamples.push(m.heapUsed))
+        .finally(() => {
+          sampling = false
+        })
+    }
   }, 1000)
   // The client and the mock share this process: its event-loop delay says how much of the
   // measured overhead is the test's own queueing rather than the gateway's.
@@ -123,6 +169,7 @@ async function rotationRun(tag: string, during?: () => Promise<void>): Promise<R
   })
   const [outcomes] = await Promise.all([load.done, during?.()])
   const elapsedMs = now() - started
+  if (SOAK) heapSamples.push((await gw.memory()).heapUsed)
   const gatewayCpuMs = cpuMs(gw.pid) - cpu0
   loop.disable()
   clearInterval(sampler)
@@ -157,8 +204,10 @@ async function rotationRun(tag: string, during?: () => Promise<void>): Promise<R
     gatewayCpuShare: +(gatewayCpuMs / elapsedMs).toFixed(2),
     testLoopDelayP99Ms: round(loop.percentile(99) / 1e6),
     loadAvgBefore: +load1.toFixed(1),
-    rssMB: rssSamples.map((b) => +(b / 1e6).toFixed(0)),
-    fds: fdSamples,
+    rssMB: sampled(rssSamples).map((b) => +(b / 1e6).toFixed(0)),
+    fds: sampled(fdSamples),
+    ...(SOAK ? { heapMB: heapSamples.map((b) => +(b / 1e6).toFixed(1)) } : {}),
+    walKB: walSizes(),
   }
   console.log(`${tag}: ${JSON.stringify(summary)}`)
 
@@ -166,7 +215,7 @@ async function rotationRun(tag: string, during?: () => Promise<void>): Promise<R
   // mistake (stale token, revoked family, refresh error) could only show up as a failure here.
   expect(bad.slice(0, 5), `${bad.length} of ${outcomes.length} requests failed`).toEqual([])
   expect(outcomes.length).toBeGreaterThan(CONCURRENCY * 2)
-  expect(rig.mock.requests.filter((r) => r.status === 401).length - upstream401Before).toBe(0)
+  expect(times.unauthorized()).toBe(0)
   // Exactly one refresh per generation: every call presented the current refresh token once.
   expect(calls.every((c) => c.outcome === 'rotated')).toBe(true)
   expect(new Set(calls.map((c) => c.refreshToken)).size).toBe(calls.length)
@@ -181,6 +230,16 @@ async function rotationRun(tag: string, during?: () => Promise<void>): Promise<R
   expect(logs.join('\n')).not.toMatch(/SQLITE_BUSY|database is locked|unhandled error/)
   // Checked while the gateway still runs (WAL readers do not disturb it).
   expect(storeHealth(rig.home.storePath())).toEqual(HEALTHY)
+  // The WAL stays bounded (autocheckpoint at 1,000 pages: about 4 MB).
+  for (const kb of Object.values(summary.walKB)) expect(kb).toBeLessThan(8 * 1024)
+  if (SOAK) {
+    // Flat: the last quarter of the run against the first (after the ramp-up).
+    const q = (xs: number[], from: number, to: number) =>
+      Math.max(...xs.slice(Math.floor(xs.length * from), Math.ceil(xs.length * to)))
+    expect(q(fdSamples, 0.75, 1)).toBeLessThanOrEqual(q(fdSamples, 0.1, 0.25) + 20)
+    expect(q(rssSamples, 0.75, 1)).toBeLessThanOrEqual(q(rssSamples, 0.1, 0.25) * 1.25)
+    expect(heapSamples.at(-1)! - heapSamples[0]!).toBeLessThan(16 * 1024 * 1024)
+  }
   return { outcomes, elapsedMs, rotations: calls.length, generations: gen.generation - genBefore, summary }
 }
 

@@ -37,6 +37,8 @@ export interface OAuthRig {
     port?: number
     probe?: boolean
     env?: Record<string, string>
+    /** Record every client response for the canary scan (default true). */
+    capture?: boolean
   }): Promise<GatewayProcess>
   /** A new login: a fresh token family written over the profile (new generation). */
   relogin(): Family
@@ -87,9 +89,9 @@ export async function startOAuthRig(opts: {
     gatewayToken,
     family: as.issueFamily({ accountId: 'acct-load', email: 'load@example.com' }),
     rotateMs: opts.rotateMs,
-    async startGateway(g = {}) {
+    async startGateway({ capture = true, ...g } = {}) {
       const gw = await startGatewayProcess({ home, ...g })
-      captureClientResponses(gw.url)
+      if (capture) captureClientResponses(gw.url)
       return gw
     },
     relogin() {
