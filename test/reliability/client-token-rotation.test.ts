@@ -122,7 +122,7 @@ describe('H-03: client token rotated mid-run', () => {
         maxRequests: 3000,
       })
     const oldLoad = load('h03-old', oldToken, 'old')
-    await waitFor(() => oldLoad.outcomes.length >= 20, 10_000, 'load with the old token')
+    await waitFor(() => oldLoad.outcomes.length >= 10, 10_000, 'load with the old token')
     await waitFor(() => frames.some((f) => f.id === 'connect'), 5000, 'connect answer')
     expect(frames.find((f) => f.id === 'connect')?.ok).toBe(true)
 
@@ -139,8 +139,8 @@ describe('H-03: client token rotated mid-run', () => {
     expect(wsCode).toBe(4401)
     await waitFor(
       () =>
-        oldLoad.outcomes.filter((o) => o.startedAt > applied.at).length >= 50 &&
-        newLoad.outcomes.length >= 50,
+        oldLoad.outcomes.filter((o) => o.startedAt > applied.at).length >= 30 &&
+        newLoad.outcomes.length >= 20,
       15_000,
       'load after the rotation',
     )
@@ -151,8 +151,10 @@ describe('H-03: client token rotated mid-run', () => {
     mock.release()
     const heldOut = await Promise.all(held)
 
+    // Answered before the file changed: authenticated by the old settings for sure. Sent after
+    // the marker: authenticated by the new ones. Anything else overlapped the reload.
     const phase = (o: StreamOutcome) =>
-      o.startedAt < rotatedAt ? 'before' : o.startedAt > applied.at ? 'after' : 'during'
+      o.endedAt < rotatedAt ? 'before' : o.startedAt > applied.at ? 'after' : 'during'
     const report = {
       reloadMs: Math.round(applied.at - rotatedAt),
       old: tally(oldOut, (o) => `${phase(o)}:${o.kind}:${o.status}`),
@@ -168,10 +170,10 @@ describe('H-03: client token rotated mid-run', () => {
         expect(o.status, JSON.stringify(o)).toBe(401)
         expect(o.why).toMatch(/^unauthorized: Unauthorized/)
       }
-      // Between the file write and the marker either answer is right, nothing else is.
+      // Overlapping the reload either answer is right, nothing else is.
       if (p === 'during') expect(o.kind === 'success' || o.status === 401, JSON.stringify(o)).toBe(true)
     }
-    expect(oldOut.filter((o) => phase(o) === 'after').length).toBeGreaterThanOrEqual(50)
+    expect(oldOut.filter((o) => phase(o) === 'after').length).toBeGreaterThanOrEqual(30)
     expect(newOut.every((o) => o.kind === 'success')).toBe(true)
     for (const h of heldOut) {
       expect(h.status).toBe(200)
