@@ -6,6 +6,7 @@
 import type { OpenclawConfig } from '../config/types.ts'
 import { collectEnvApiKeys } from '../env/env-keys.ts'
 import { OpenclawError } from '../errors.ts'
+import { loginCommand } from '../oauth/failure.ts'
 import { evaluateEligibility } from './eligibility.ts'
 import { applyOrder, type OrderPlan, type OrderResult, prepareOrder } from './order.ts'
 import { normalizeProviderId } from './profile-id.ts'
@@ -40,6 +41,8 @@ export type Candidate =
       secret: string | undefined
       available: boolean
       unusable?: { until: number; reason: FailureClass; scope: 'profile' | 'model' | 'disabled' }
+      /** An OAuth profile whose refresh token the provider refused: only a new login helps. */
+      reauth?: { reason: string; command: string }
     }
   | { kind: 'env'; varName: string; source: string; mode: 'api_key'; secret: string; index: number }
   | { kind: 'config'; source: string; mode: 'api_key'; secret: string }
@@ -67,7 +70,13 @@ export interface ResolveRequest {
 interface CachedPlan {
   plan: OrderPlan
   /** Candidate fields that only change with the view: source label and secret per profile. */
-  fixed: Map<string, { source: string; secret: string | undefined }>
+  fixed: Map<string, FixedFields>
+}
+
+interface FixedFields {
+  source: string
+  secret: string | undefined
+  profile: StoredProfile | undefined
 }
 
 /**
@@ -93,9 +102,9 @@ function planFor(view: AuthView, provider: string, now: number): CachedPlan {
     configProfiles: view.config.auth?.profiles,
     refState: view.refState,
   })
-  const fixed = new Map<string, { source: string; secret: string | undefined }>()
+  const fixed = new Map<string, FixedFields>()
   for (const e of plan.eligible)
-    fixed.set(e.id, { source: `profile:${e.id}`, secret: secretOf(e.profile, view) })
+    fixed.set(e.id, { source: `profile:${e.id}`, secret: secretOf(e.profile, view), profile: e.profile })
   const cached = { plan, fixed }
   byProvider.set(provider, cached)
   return cached
@@ -110,6 +119,11 @@ export function resolveProviderAuth(view: AuthView, req: ResolveRequest): Resolv
   const candidates: Candidate[] = order.ordered.map((o) => {
     // A user pin may name a profile outside the plan's base list.
     const f = fixed.get(o.profileId) ?? pinnedFixed(view, o.profileId)
+    const m = o.type === 'oauth' ? view.states.get(o.profileId)?.oauthRefresh : undefined
+    const reauth =
+      m?.status === 'reauth_required' && m.generation === f.profile?.generation
+        ? { reason: m.reason, command: loginCommand(provider) }
+        : undefined
     return {
       kind: 'profile',
       profileId: o.profileId,
@@ -118,6 +132,7 @@ export function resolveProviderAuth(view: AuthView, req: ResolveRequest): Resolv
       secret: f.secret,
       available: o.available,
       ...(o.unusable ? { unusable: o.unusable } : {}),
+      ...(reauth ? { reauth } : {}),
     }
   })
   const disabledByEmptyOrder = order.explicit && order.source === 'config-order' && configOrder?.length === 0
@@ -204,9 +219,9 @@ function resolveExplicit(view: AuthView, provider: string, req: ResolveRequest):
   }
 }
 
-function pinnedFixed(view: AuthView, id: string): { source: string; secret: string | undefined } {
+function pinnedFixed(view: AuthView, id: string): FixedFields {
   const profile = view.profiles.find((p) => p.id === id)
-  return { source: `profile:${id}`, secret: profile ? secretOf(profile, view) : undefined }
+  return { source: `profile:${id}`, secret: profile ? secretOf(profile, view) : undefined, profile }
 }
 
 /** The secret a profile would send: a resolved ref beats plaintext (spec 2.7). */

@@ -4,6 +4,7 @@
  * clear message and a hint, never a stack trace.
  */
 import { EXIT, OpenclawError } from '../errors.ts'
+import { redactPatterns } from '../util/redact.ts'
 import type { CliIO, CommandContext } from './context.ts'
 import { renderHelp } from './help.ts'
 import { parseCommandLine } from './parse-args.ts'
@@ -60,11 +61,12 @@ function reportError(io: CliIO, error: unknown, env: Readonly<Record<string, str
     if (error.hint) io.stderr.write(`${error.hint}\n`)
     return error.exitCode
   }
-  // An unexpected bug: say so plainly. The stack only with OPENCLAW_DEBUG, since a library
-  // error may quote request data.
-  const message = error instanceof Error ? error.message : String(error)
+  // An unexpected bug: say so plainly. The stack only with OPENCLAW_DEBUG; a library error may
+  // quote request data, so credential shapes are masked in both (the stack repeats the message).
+  const message = redactPatterns(error instanceof Error ? error.message : String(error))
   io.stderr.write(`Error: unexpected internal failure: ${message}\n`)
-  if (env.OPENCLAW_DEBUG === '1' && error instanceof Error && error.stack) io.stderr.write(`${error.stack}\n`)
+  if (env.OPENCLAW_DEBUG === '1' && error instanceof Error && error.stack)
+    io.stderr.write(`${redactPatterns(error.stack)}\n`)
   else io.stderr.write('Set OPENCLAW_DEBUG=1 for details, and please report it.\n')
   return EXIT.failure
 }

@@ -157,6 +157,27 @@ describe('runFailover', () => {
     }
   })
 
+  it('a disabled OAuth profile that needs a new login says so and promises no retry time (H-04)', async () => {
+    const dead = profile('p:oauth', {
+      mode: 'oauth',
+      available: false,
+      unusable: { until: NOW + 600_000, reason: 'auth_permanent', scope: 'disabled' },
+      reauth: { reason: 'refresh_token_reused', command: 'openclaw models auth login --provider p' },
+    })
+    const h = harness({ p: [dead] }, {})
+    const r = await h.run([{ provider: 'p', model: 'm' }])
+    expect(h.calls).toEqual([])
+    expect(r.ok).toBe(false)
+    if (!r.ok) {
+      expect(r.status).toBe(401)
+      expect(r.retryAfterMs).toBeUndefined()
+      expect(r.message).toContain(
+        'p:oauth needs a new login (refresh_token_reused); run: openclaw models auth login --provider p',
+      )
+      expect(r.message).not.toContain('Soonest available')
+    }
+  })
+
   it('re-checks each candidate just before calling it: a key cooled by a concurrent request is skipped', async () => {
     const calls: string[] = []
     const cooledMeanwhile = new Set<string>()

@@ -155,6 +155,16 @@ function nowCooling<T>(entry: ChainEntry, c: Candidate, hooks: FailoverHooks<T>)
 function skipReason<T>(entry: ChainEntry, c: Candidate, hooks: FailoverHooks<T>): AttemptRecord | undefined {
   const base = { provider: entry.provider, model: entry.model, source: c.source }
   if (c.kind === 'profile') {
+    if (!c.available && c.unusable && c.reauth) {
+      // No `until`: "available in 600s" would send the client back to a login nobody made.
+      return {
+        ...base,
+        profileId: c.profileId,
+        outcome: 'skipped',
+        reason: c.unusable.reason,
+        detail: `${c.profileId} needs a new login (${c.reauth.reason}); run: ${c.reauth.command}`,
+      }
+    }
     if (!c.available && c.unusable) {
       return {
         ...base,

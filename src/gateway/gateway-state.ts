@@ -25,6 +25,7 @@ import { loadLayeredEnv } from '../env/load-env.ts'
 import { configRefs, profileRefs } from '../secrets/collect-refs.ts'
 import { CredentialStore } from '../store/credential-store.ts'
 import { agentCredentialPaths, currentUid, foreignOwned, foreignOwnerMessage } from '../util/foreign-owner.ts'
+import { redactPatterns } from '../util/redact.ts'
 import { yieldToLoop } from '../util/yield-to-loop.ts'
 import { AgentState, type ViewContext } from './agent-state.ts'
 
@@ -36,7 +37,7 @@ function pick<K extends string>(key: K, value: string | undefined): Partial<Reco
   return value === undefined ? {} : ({ [key]: value } as Record<K, string>)
 }
 
-export type Logger = (level: 'info' | 'warn' | 'error', message: string) => void
+export type Logger = (level: 'debug' | 'info' | 'warn' | 'error', message: string) => void
 
 export interface GatewayStateOptions {
   env: Readonly<Record<string, string | undefined>>
@@ -46,6 +47,11 @@ export interface GatewayStateOptions {
   /** Poll interval for store/config changes made by other processes. */
   pollMs?: number
   flushMs?: number
+  /**
+   * Debug lines: every OAuth refresh step with its message and which credential each attempt
+   * used. Default: OPENCLAW_DEBUG=1 in `env`.
+   */
+  debug?: boolean
 }
 
 export interface GatewaySecrets {
@@ -64,6 +70,7 @@ export class GatewayState extends EventEmitter {
   readonly stateDir: string
   readonly configPath: string
   readonly clock: () => number
+  readonly debug: boolean
   private ctx: ViewContext
   private defaultAgent: string
   private readonly agents = new Map<string, AgentState>()
@@ -87,11 +94,11 @@ export class GatewayState extends EventEmitter {
         stateDir: this.stateDir,
         config: () => this.config,
         log: (e) => {
-          if (e.level !== 'debug')
-            this.log(
-              e.level === 'error' ? 'error' : e.level === 'warn' ? 'warn' : 'info',
-              `oauth ${e.event}${e.profileId ? ` ${e.profileId}` : ''}`,
-            )
+          const line = `oauth ${e.event}${e.profileId ? ` ${e.profileId}` : ''}`
+          // The messages name profiles, accounts, pids and the provider's error text; they are
+          // built without token material, yet a provider may echo anything: masked again here.
+          if (e.level === 'debug') this.debugLog(`${line}: ${e.message}`)
+          else this.log(e.level, this.debug ? `${line}: ${redactPatterns(e.message)}` : line)
         },
         openStore: (p) => [...this.agents.values()].find((a) => a.store.path === p)?.store,
       }),
@@ -109,6 +116,7 @@ export class GatewayState extends EventEmitter {
     this.opts = opts
     this.log = opts.log ?? (() => {})
     this.clock = opts.clock ?? Date.now
+    this.debug = opts.debug ?? opts.env.OPENCLAW_DEBUG === '1'
     this.stateDir = resolveStateDir(opts.env)
     this.configPath = resolveConfigPath(opts.env, this.stateDir)
     const { ctx, defaultAgent } = this.loadContext()
@@ -120,6 +128,11 @@ export class GatewayState extends EventEmitter {
   /** Loads and validates config + env; throws (clear OpenclawError) when the config is broken. */
   static open(opts: GatewayStateOptions): GatewayState {
     return new GatewayState(opts)
+  }
+
+  /** A debug line (only with `debug`), generic credential shapes masked. */
+  debugLog(message: string): void {
+    if (this.debug) this.log('debug', redactPatterns(message))
   }
 
   get config(): OpenclawConfig {

@@ -226,9 +226,14 @@ export async function handleChat(
           'warn',
           `run ${runId}: ${entry.provider}/${entry.model} via ${c.kind === 'profile' ? c.profileId : c.source} failed: ${cls.reason}`,
         )
+        if (state.debug) state.debugLog(`run ${runId}: ${cls.reason}: ${cls.detail}`)
         return next ? unusableFor(next, entry.model, f.now)?.until : undefined
       },
       onSuccess: (entry, c) => {
+        if (state.debug)
+          state.debugLog(
+            `run ${runId}: ${entry.provider}/${entry.model} via ${c.kind === 'profile' ? c.profileId : c.source}: ok`,
+          )
         if (c.kind !== 'profile') return
         agent.noteSuccess(c.profileId, entry.provider, state.clock())
         if (sessionKey && !entry.profileId && session?.profileOverrideSource !== 'user') {

@@ -64,7 +64,15 @@ export async function startGateway(opts: GatewayOptions): Promise<GatewayHandle>
     try {
       auth = buildAuth(state, opts.bind, certsRequired, auth)
       const next = authFingerprint(state)
-      if (next !== authPrint) control.closeAll()
+      if (next !== authPrint) {
+        control.closeAll()
+        // "config reloaded" is logged before the secrets are re-resolved (an exec ref can take
+        // seconds); this line is the moment the old credential stops working.
+        log(
+          'info',
+          'gateway client auth changed: the new settings apply from the next request; WebSocket sessions closed',
+        )
+      }
       authPrint = next
     } catch (err) {
       log('error', `gateway auth not changed: ${(err as Error).message}`)

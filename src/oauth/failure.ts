@@ -4,6 +4,7 @@
  * credential and back off (security R3; auth-spec 6.5 for the reason codes and patterns).
  */
 import { OpenclawError } from '../errors.ts'
+import { redactPatterns, redactSecrets } from '../util/redact.ts'
 
 export type TerminalReason =
   | 'refresh_token_reused'
@@ -40,9 +41,18 @@ const PATTERNS: ReadonlyArray<[RegExp, TerminalReason]> = [
   [/revoked/i, 'revoked'],
 ]
 
-/** Classifies an HTTP answer of the token endpoint that was not a usable success. */
-export function classifyHttpFailure(status: number, bodyText: string): RefreshFailure {
-  const detail = summarizeBody(bodyText)
+/**
+ * Classifies an HTTP answer of the token endpoint that was not a usable success. `sent` are the
+ * secrets of the request (refresh token, code, verifier, client secret): servers do quote them
+ * ("refresh token rt-... was revoked"), and the detail travels to the client's HTTP error, the
+ * store's failure marker and `models status`, so they go before the text is cut to size.
+ */
+export function classifyHttpFailure(
+  status: number,
+  bodyText: string,
+  sent: readonly string[] = [],
+): RefreshFailure {
+  const detail = redactPatterns(summarizeBody(redactSecrets(bodyText, sent)))
   for (const [re, reason] of PATTERNS) if (re.test(bodyText)) return { kind: 'terminal', reason, detail }
   if (status === 401 && /failed to authenticate/i.test(bodyText))
     return { kind: 'terminal', reason: 'revoked', detail }

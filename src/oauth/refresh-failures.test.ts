@@ -142,6 +142,35 @@ describe('C-08 transient failures keep the credential and back off', () => {
   }
 })
 
+describe('G-02: a token endpoint that quotes the token it was sent', () => {
+  for (const [label, status, error] of [
+    ['terminal (invalid_grant)', 400, 'invalid_grant'],
+    ['transient (other 4xx)', 400, 'invalid_request'],
+  ] as const) {
+    it(`${label}: the refresh token is masked in the error, the marker and the log events`, async () => {
+      const { store, refresher, events } = setup()
+      const f = as.issueFamily()
+      store.upsertProfile('openai:a', credOf(f, Date.now() - 1000))
+      const sent = f.current.refresh
+      as.script({
+        kind: 'error',
+        status,
+        body: { error, error_description: `refresh token ${sent} (${JSON.stringify(sent)}) cannot be used` },
+      })
+      const r = await refresher.ensureFresh(store, 'openai:a')
+      expect('error' in r).toBe(true)
+      const message = 'error' in r ? r.error.message : ''
+      expect(message).toContain('refresh token [redacted]')
+      const marker = store.getOAuthRefreshMarker('openai:a')
+      for (const text of [message, JSON.stringify(marker), JSON.stringify(events)]) {
+        expect(text).not.toContain(sent)
+        expect(text).not.toContain(sent.slice(3, 20))
+      }
+      refresher.close()
+    })
+  }
+})
+
 describe('C-04 lost response', () => {
   it('AS rotates then drops the connection: transient, then re-auth required; never hammers the AS', async () => {
     let host = Date.now()

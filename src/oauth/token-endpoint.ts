@@ -54,7 +54,7 @@ export async function postTokenRequest(req: TokenRequest): Promise<TokenResult> 
       }
     }
     if (res.status < 200 || res.status >= 300)
-      return { ok: false, failure: classifyHttpFailure(res.status, text) }
+      return { ok: false, failure: classifyHttpFailure(res.status, text, secretParams(req.params)) }
     const parsed = parseTokenResponse(text, req.now())
     if (!parsed.ok)
       return { ok: false, failure: { kind: 'transient', reason: 'malformed', detail: parsed.detail } }
@@ -62,6 +62,12 @@ export async function postTokenRequest(req: TokenRequest): Promise<TokenResult> 
   } finally {
     clearTimeout(timer)
   }
+}
+
+const SECRET_PARAMS = ['refresh_token', 'code', 'code_verifier', 'client_secret']
+
+function secretParams(params: Record<string, string>): string[] {
+  return SECRET_PARAMS.map((k) => params[k]).filter((v): v is string => typeof v === 'string')
 }
 
 function transport(err: unknown, aborted: boolean, timeoutMs: number): RefreshFailure {

@@ -44,6 +44,8 @@ export function makeTempHome(): TempHome {
     OPENCLAW_STATE_DIR: stateDir,
     PATH: process.env.PATH ?? '/usr/bin:/bin',
     NO_COLOR: '1',
+    // Run mode for G-01: every CLI and gateway child of the suite with debug output on.
+    ...(process.env.TEST_DEBUG_LOGS === '1' ? { OPENCLAW_DEBUG: '1' } : {}),
   }
   registerStateDir(stateDir)
   return {

@@ -52,7 +52,9 @@ export async function startTestGateway(opts: {
   const env = { ...home.env, ...(opts.env ?? {}) }
   const logs: string[] = []
   const log = (level: string, msg: string) => logs.push(`${level}: ${msg}`)
-  const state = GatewayState.open({ env, cwd: home.home, log, pollMs: 25, flushMs: 60_000 })
+  // Debug lines on in every in-process gateway: what they print reaches the canary scan on
+  // every run (G-01), not only in a debug test.
+  const state = GatewayState.open({ env, cwd: home.home, log, pollMs: 25, flushMs: 60_000, debug: true })
   const handle = await startGateway({
     port: 0,
     bind: '127.0.0.1',

@@ -5,6 +5,7 @@
  * odd expires_in, hang until released, commit-then-drop). Authorization code + PKCE for logins.
  */
 import { createHash, randomBytes, randomUUID } from 'node:crypto'
+import { EventEmitter } from 'node:events'
 import http from 'node:http'
 import type { AddressInfo } from 'node:net'
 
@@ -50,7 +51,23 @@ export interface MockOAuthServer {
   release(): void
   /** Resolves when `n` token requests have arrived (counted from server start). */
   waitForTokenRequests(n: number): Promise<void>
+  /**
+   * 'issued' (Family, { access, refresh }) synchronously whenever a token pair is minted, before
+   * it is sent; 'revoked' (Family) when a reuse revokes a family. Lets a resource server (the
+   * mock provider) accept exactly the access tokens this server handed out.
+   */
+  events: EventEmitter
   close(): Promise<void>
+}
+
+export interface MockOAuthOptions {
+  /** `expires_in` of refresh answers that do not script one (default 3600 s). */
+  expiresIn?: number
+  /**
+   * Makes the random part of minted tokens (refresh token, access token `jti`), e.g. `canary`,
+   * so the canary scan also looks for every token this server hands out.
+   */
+  secret?: (prefix: string) => string
 }
 
 export const OAUTH_CLIENT_ID = 'app_mock_client'
@@ -63,7 +80,8 @@ export function fakeJwt(claims: Record<string, unknown>): string {
   return `${b64url({ alg: 'none', typ: 'JWT' })}.${b64url(claims)}.${randomBytes(8).toString('base64url')}`
 }
 
-export async function startMockOAuthServer(): Promise<MockOAuthServer> {
+export async function startMockOAuthServer(opts: MockOAuthOptions = {}): Promise<MockOAuthServer> {
+  const events = new EventEmitter()
   const families = new Map<string, Family>()
   const byRefresh = new Map<string, Family>()
   const codes = new Map<
@@ -80,12 +98,13 @@ export async function startMockOAuthServer(): Promise<MockOAuthServer> {
   const mint = (f: Family) => {
     const access = fakeJwt({
       sub: `user-${f.accountId}`,
-      jti: randomUUID(),
+      jti: opts.secret ? opts.secret('at-') : randomUUID(),
       'https://api.openai.com/auth': { chatgpt_account_id: f.accountId },
     })
-    const refresh = `rt-${randomBytes(18).toString('base64url')}`
+    const refresh = opts.secret ? opts.secret('rt-') : `rt-${randomBytes(18).toString('base64url')}`
     f.current = { access, refresh }
     byRefresh.set(refresh, f)
+    events.emit('issued', f, f.current)
     return f.current
   }
 
@@ -113,7 +132,7 @@ export async function startMockOAuthServer(): Promise<MockOAuthServer> {
         ? b.expiresIn === undefined
           ? {}
           : { expires_in: b.expiresIn }
-        : { expires_in: 3600 }),
+        : { expires_in: opts.expiresIn ?? 3600 }),
       id_token: fakeJwt({ sub: `user-${f.accountId}`, email: f.email }),
     }
   }
@@ -146,8 +165,10 @@ export async function startMockOAuthServer(): Promise<MockOAuthServer> {
     if (!f) return send(res, 400, { error: 'invalid_grant', error_description: 'unknown refresh token' })
     if (f.revoked || f.spent.has(token) || f.current.refresh !== token) {
       // Reuse of a rotated-out token: revoke the whole family, like real providers do.
+      const first = !f.revoked
       f.revoked = true
       call.outcome = 'reused'
+      if (first) events.emit('revoked', f)
       return send(res, 400, reused)
     }
     f.spent.add(token)
@@ -249,6 +270,7 @@ export async function startMockOAuthServer(): Promise<MockOAuthServer> {
     },
     issueFamily,
     family: (id) => families.get(id),
+    events,
     script: (...b) => {
       queue.push(...b)
     },

@@ -16,7 +16,7 @@ export interface InProcessResult {
 
 export async function runMain(
   argv: string[],
-  opts: { env: Record<string, string>; cwd: string; stdin?: string },
+  opts: { env: Record<string, string>; cwd: string; stdin?: string; clock?: () => number },
 ): Promise<InProcessResult> {
   const collect = () => {
     const s = new PassThrough()
@@ -33,6 +33,7 @@ export async function runMain(
     io: { stdout: out.stream, stderr: err.stream, stdin },
     env: opts.env,
     cwd: opts.cwd,
+    ...(opts.clock ? { clock: opts.clock } : {}),
   })
   out.stream.end()
   err.stream.end()
