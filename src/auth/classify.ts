@@ -49,6 +49,8 @@ export interface UpstreamFailure {
 export interface Classification {
   reason: FailureClass
   retryAfterMs?: number
+  /** Waiting cannot help (e.g. a refresh token the provider refused): no retry time is offered. */
+  waitingWontHelp?: boolean
   hint?: string
   /** One line for humans; never carries request headers or key material. */
   detail: string

@@ -245,3 +245,31 @@ describe('summarize', () => {
     expect(summarize(kinds)).toBe(expected)
   })
 })
+
+describe('failures waiting cannot fix', () => {
+  it('a refused refresh token reports no retry time, although the profile is disabled', async () => {
+    const r = await runFailover<string>([{ provider: 'openai', model: 'm' }], {
+      now: () => NOW,
+      resolve: (e) => resolved(e.provider, [profile('openai:a')]),
+      envKeyUnusable: () => undefined,
+      attempt: async () => ({
+        ok: false,
+        classification: {
+          reason: 'auth_permanent',
+          detail: 'refresh token refused (invalid_grant)',
+          waitingWontHelp: true,
+          hint: 'Run: openclaw models auth login --provider openai',
+        },
+      }),
+      // The store records a 10 min disable, and says so.
+      onFailure: () => NOW + 600_000,
+      onSuccess: () => {},
+    })
+    expect(r.ok).toBe(false)
+    if (r.ok) return
+    expect(r.attempts[0]?.until).toBeUndefined()
+    expect(r.retryAfterMs).toBeUndefined()
+    expect(r.message).not.toContain('Soonest available')
+    expect(r.hint).toContain('openclaw models auth login --provider openai')
+  })
+})

@@ -122,7 +122,9 @@ export async function runFailover<T>(
         ...(c.kind === 'profile' ? { profileId: c.profileId } : {}),
         outcome: cls.reason,
         ...(out.status ? { status: out.status } : {}),
-        ...(until !== undefined ? { until } : {}),
+        // The disable still protects the provider, but "available in 600s" would be a lie to
+        // a client whose only way out is a new login.
+        ...(until !== undefined && !cls.waitingWontHelp ? { until } : {}),
         detail: cls.detail,
       })
       if (cls.hint) hint = cls.hint

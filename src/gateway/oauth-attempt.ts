@@ -51,6 +51,14 @@ async function attemptOAuth(
 function refreshFailure(e: OpenclawError): Awaited<ReturnType<typeof attemptUpstream>> {
   // A dead refresh token needs a new login (long disable); a transient refresh failure is
   // treated like a timeout (short, model-scoped cooldown) so other profiles take over.
-  const reason = e.code === 'reauth_required' ? 'auth_permanent' : 'timeout'
-  return { ok: false, classification: { reason, detail: e.message, ...(e.hint ? { hint: e.hint } : {}) } }
+  const reauth = e.code === 'reauth_required'
+  return {
+    ok: false,
+    classification: {
+      reason: reauth ? 'auth_permanent' : 'timeout',
+      detail: e.message,
+      ...(reauth ? { waitingWontHelp: true } : {}),
+      ...(e.hint ? { hint: e.hint } : {}),
+    },
+  }
 }
