@@ -5,6 +5,7 @@
  * programs by surprise.
  */
 import { buildStatusReport } from '../auth/status-report.ts'
+import { claudeCliStatusInputs } from '../claude-cli/status-inputs.ts'
 import { OpenclawError } from '../errors.ts'
 import type { AgentTarget } from '../migrate/agent-target.ts'
 import { isCodexId } from '../migrate/codex-ids.ts'
@@ -73,7 +74,11 @@ export async function gatherAuth(input: AuthGatherInput): Promise<AgentAuthCheck
       env: input.runtime.env.values,
       ...hooks,
     })
-    const report = buildStatusReport(view, input.now)
+    const report = buildStatusReport(
+      view,
+      input.now,
+      claudeCliStatusInputs(input.runtime.config, input.runtime.env.values, input.now),
+    )
     // Inherited profiles are reported once, under the agent that owns them.
     const ownsIt = (id: string | undefined) => id === undefined || view.owners.get(id) === a.agentId
     check.problems = report.check.problems.filter((p) => ownsIt(p.profileId))

@@ -4,6 +4,7 @@
  * of this command exits with a different code (see errors.ts EXIT), never 2.
  */
 import { buildStatusReport } from '../../auth/status-report.ts'
+import { claudeCliStatusInputs } from '../../claude-cli/status-inputs.ts'
 import { EXIT, OpenclawError } from '../../errors.ts'
 import { parseProbeOptions } from '../../probe/options.ts'
 import { AgentRuntime } from '../../runtime/agent-runtime.ts'
@@ -22,7 +23,11 @@ export async function run(ctx: CommandContext): Promise<number> {
     await runtime.activateSecrets()
     for (const line of runtime.diagnostics()) err(ctx, line)
     const now = ctx.clock()
-    const report = buildStatusReport(runtime.view(), now)
+    const report = buildStatusReport(
+      runtime.view(),
+      now,
+      claudeCliStatusInputs(runtime.config, runtime.env.values, now),
+    )
     // Legacy files + empty store: the runtime fails closed, so status must say so (auth-spec 5.1).
     const migration = runtime.legacyMigrationRequired()
     if (migration) {
