@@ -182,7 +182,7 @@ const chatAbort: Handler = (params, { runs }) => {
 const reload: Handler = async (_params, { state }) => {
   const ok = await state.reloadAll()
   state.invalidateAll()
-  return { reloaded: ok, secretErrors: state.gatewaySecrets.errors }
+  return { reloaded: ok, secretErrors: state.gatewaySecrets.errors, refs: state.secretCounts }
 }
 
 const runsList: Handler = (_params, { runs }) => ({
