@@ -197,7 +197,8 @@ function unusableProfiles(view: AuthView, now: number): UnusableProfile[] {
   return out.sort((a, b) => a.until - b.until)
 }
 
-function recoveryFor(profileId: string, reason: string): string {
+/** The recovery action for a cooldown / disable (status, list and doctor say the same). */
+export function recoveryFor(profileId: string, reason: string): string {
   const clear = `openclaw models auth clear-cooldown ${profileId}`
   if (reason === 'billing') return `top up credits, then run: ${clear} (or switch provider)`
   if (reason === 'auth' || reason === 'auth_permanent') return `replace the credential, or run: ${clear}`
