@@ -14,7 +14,9 @@ import type { AgentRuntime } from '../runtime/agent-runtime.ts'
 import { buildAuthView } from '../runtime/build-view.ts'
 import { configRefs, profileRefs } from '../secrets/collect-refs.ts'
 import { viewHooks } from '../secrets/snapshot.ts'
+import { listCorruptAside } from '../store/corrupt-aside.ts'
 import { CredentialStore, type StoreSnapshot } from '../store/credential-store.ts'
+import { peekProfileIds } from '../store/db.ts'
 import type { AgentAuthCheck } from './types.ts'
 
 export interface AuthGatherInput {
@@ -43,6 +45,7 @@ export async function gatherAuth(input: AuthGatherInput): Promise<AgentAuthCheck
       problems: [],
       unusable: [],
       codexIds: [],
+      corruptAside: listCorruptAside(a.storePath).map((c) => ({ ...c, profiles: peekProfileIds(c.path) })),
     }
     out.push(check)
     const own = snapshotOf(a)

@@ -8,6 +8,7 @@ import { claudeCliStatusInputs } from '../../claude-cli/status-inputs.ts'
 import { EXIT, OpenclawError } from '../../errors.ts'
 import { parseProbeOptions } from '../../probe/options.ts'
 import { AgentRuntime } from '../../runtime/agent-runtime.ts'
+import { listCorruptAside } from '../../store/corrupt-aside.ts'
 import { type CommandContext, err, out, printJson } from '../context.ts'
 import { boolOpt, stringOpt } from '../parse-args.ts'
 import { renderStatusText } from '../render/status-text.ts'
@@ -40,6 +41,16 @@ export async function run(ctx: CommandContext): Promise<number> {
       })
       report.check.exitCode = 1
     }
+    // Earlier stores moved aside as corrupt hold the old credentials: say so on every run
+    // (stderr, so cron mail shows it) without changing the exit code, which only speaks about
+    // the credentials in use.
+    const corrupt = listCorruptAside(runtime.paths.storePath)
+    if (!json)
+      for (const c of corrupt)
+        err(
+          ctx,
+          `note: a corrupt credential store was moved aside to ${c.path}; it holds the credentials this agent had before. See: openclaw doctor`,
+        )
     if (migration && probeOpts) throw migration
     // The probe pulls in the gateway's upstream code, translators and OAuth: load it only when
     // asked, so the cron path (`--check`) stays close to `node -e 0`.
@@ -65,6 +76,7 @@ export async function run(ctx: CommandContext): Promise<number> {
             appliedKeys: runtime.env.shellApplied,
           },
           envFiles: runtime.env.files,
+          corruptStores: corrupt.map((c) => ({ path: c.path, movedAt: c.movedAt ?? null })),
         },
         check: report.check,
       })
