@@ -162,11 +162,12 @@ export const COMMANDS: readonly CommandDef[] = [
     options: {
       agent,
       provider,
-      'profile-id': profileId,
+      'profile-id': { ...profileId, description: 'Profile id anthropic:<name> (default anthropic:default)' },
       'expires-in': {
         type: 'string',
         valueName: 'duration',
-        description: 'Token lifetime to record, e.g. 365d (default: none recorded)',
+        description:
+          'Token lifetime to record, e.g. 365d (default: the lifetime claude states, else 365d; --check warns 24h before)',
       },
       yes: { type: 'boolean', description: 'Overwrite an existing profile with the same id without asking' },
     },
