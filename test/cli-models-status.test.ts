@@ -105,6 +105,32 @@ describe('openclaw models status --check (exit codes 0 / 1 / 2)', () => {
     expect(check.code).toBe(0)
   })
 
+  it('a fresh install with no credential and no default model fails --check (exit 1), not 0', async () => {
+    const t = makeTempHome()
+    const empty = await t.run(['models', 'status', '--check'])
+    expect(empty.code).toBe(1)
+    expect(empty.stderr).toContain('error: No credentials configured: no auth profile in ')
+    expect(empty.stderr).toContain('fix: openclaw onboard')
+    const json = JSON.parse((await t.run(['models', 'status', '--json', '--check'])).stdout)
+    expect(json.check).toMatchObject({
+      exitCode: 1,
+      problems: [expect.objectContaining({ code: 'NO_CREDENTIALS' })],
+    })
+    // Nothing on disk was created by looking.
+    expect(fs.existsSync(t.storePath())).toBe(false)
+    // Any credential at all (here an env key) is something to check, and it is fine.
+    const withKey = await t.run(['models', 'status', '--check'], {
+      env: { OPENAI_API_KEY: canary('sk-proj-') },
+    })
+    expect(withKey.code, withKey.stderr).toBe(0)
+    // doctor treats the same state as advice: it is how every install starts.
+    const doctor = await t.run(['doctor', '--json'])
+    expect(doctor.code).toBe(0)
+    expect(JSON.parse(doctor.stdout).findings).toContainEqual(
+      expect.objectContaining({ id: 'auth.no-credentials:main', level: 'warning' }),
+    )
+  })
+
   it('usage errors under --check never exit 2', async () => {
     const t = makeTempHome()
     const bad = await t.run(['models', 'status', '--check', '--bogus'])

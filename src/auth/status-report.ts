@@ -26,6 +26,9 @@ export { profileLabel }
 
 const KNOWN_PROVIDERS = ['anthropic', 'openai', 'openrouter', 'google']
 
+/** `--check` on an install with no credential and no default model at all. */
+export const NO_CREDENTIALS = 'NO_CREDENTIALS'
+
 /**
  * `inputs.claudeCli` is the host's Claude Code login, read by the caller (I/O) when a model is
  * routed to claude-cli; without it such models are checked like any other.
@@ -107,6 +110,20 @@ export function buildStatusReport(view: AuthView, now: number, inputs: StatusInp
     providerRows.push(row)
   }
 
+  // An install with nothing to check is a broken deployment, not a healthy one: a cron check
+  // that passes on it would hide exactly the case it exists for (docs/decisions.md).
+  const anyCredential =
+    view.profiles.length > 0 ||
+    providerRows.some((r) => r.effective.kind !== 'none' || r.env !== undefined || r.modelsJson !== undefined)
+  if (!anyCredential && inUse.length === 0 && problems.length === 0) {
+    problems.push({
+      level: 'error',
+      code: NO_CREDENTIALS,
+      provider: '*',
+      message: `No credentials configured: no auth profile in ${view.storePath}, no provider API key in the environment or models.providers, and no default model (agents.defaults.model) to check`,
+      fix: `openclaw onboard   (or: printf '%s\\n' "$KEY" | openclaw models auth paste-api-key --provider <provider>)`,
+    })
+  }
   const unusable = unusableProfiles(view, now)
   const withOAuth = providerRows
     .filter((r) => r.profiles.oauth + r.profiles.token > 0)

@@ -63,6 +63,8 @@ export interface UnusableProfile {
 
 export interface CheckProblem {
   level: 'error' | 'warning'
+  /** Stable code where a problem has no profile or provider of its own (`NO_CREDENTIALS`). */
+  code?: string
   provider: string
   profileId?: string
   message: string

@@ -4,6 +4,7 @@
  * legacy files and stores waiting for import, and leftover openai-codex ids. Pure.
  */
 import { formatRemaining } from '../auth/health.ts'
+import { NO_CREDENTIALS } from '../auth/status-report.ts'
 import { MIGRATION_COMMAND } from '../migrate/legacy-detect.ts'
 import type { DoctorState, Finding, LegacyFileCheck } from './types.ts'
 
@@ -50,10 +51,15 @@ export function authFindings(s: DoctorState): Finding[] {
       })
     }
     for (const p of a.problems) {
+      // A fresh install is doctor's normal first sight: "nothing configured yet" is advice
+      // there, while `models status --check` (a cron guard) fails on it.
+      const fresh = p.code === NO_CREDENTIALS
       out.push({
-        id: `auth.${p.profileId ? 'profile' : 'provider'}:${p.profileId ?? p.provider}${a.isDefault ? '' : `@${a.agentId}`}`,
+        id: fresh
+          ? `auth.no-credentials:${a.agentId}`
+          : `auth.${p.profileId ? 'profile' : 'provider'}:${p.profileId ?? p.provider}${a.isDefault ? '' : `@${a.agentId}`}`,
         area: 'auth',
-        level: p.level,
+        level: fresh ? 'warning' : p.level,
         title: `${p.message}${who}`,
         detail: p.profileId ? `Provider ${p.provider}, profile ${p.profileId}.` : `Provider ${p.provider}.`,
         ...(p.fix ? { fix: { command: p.fix, automatic: false } } : {}),

@@ -3,7 +3,7 @@
  * `--check` exits exactly 0 (ok), 1 (expired or missing) or 2 (expiring); any other failure
  * of this command exits with a different code (see errors.ts EXIT), never 2.
  */
-import { buildStatusReport } from '../../auth/status-report.ts'
+import { buildStatusReport, NO_CREDENTIALS } from '../../auth/status-report.ts'
 import { claudeCliStatusInputs } from '../../claude-cli/status-inputs.ts'
 import { EXIT, OpenclawError } from '../../errors.ts'
 import { parseProbeOptions } from '../../probe/options.ts'
@@ -33,6 +33,8 @@ export async function run(ctx: CommandContext): Promise<number> {
     const migration = runtime.legacyMigrationRequired()
     if (migration) {
       if (!check) err(ctx, `error: ${migration.message}\n  fix: ${migration.hint ?? 'openclaw doctor --fix'}`)
+      // "No credentials" is true but beside the point: the legacy files are what is missing.
+      report.check.problems = report.check.problems.filter((p) => p.code !== NO_CREDENTIALS)
       report.check.problems.unshift({
         level: 'error',
         provider: '*',
