@@ -151,7 +151,11 @@ describe('openclaw models status --check (exit codes 0 / 1 / 2)', () => {
     expect(anthropic.env.source).toBe('env: ANTHROPIC_API_KEYS[0]')
     expect(anthropic.env.count).toBe(2)
     expect(anthropic.env.value).toBe(`sk-ant-api03-…${k1.slice(-4)}`)
-    expectNoCanary([res.stdout, res.stderr], [k1, k2])
+    // The text names the kind once (it read `effective=env:env: ...`).
+    const text = await t.run(['models', 'status'], { env: { ANTHROPIC_API_KEYS: `${k1},${k2}` } })
+    expect(text.stdout).toContain('effective=env:ANTHROPIC_API_KEYS[0] |')
+    expect(text.stdout).not.toContain('env:env:')
+    expectNoCanary([res.stdout, res.stderr, text.stdout], [k1, k2])
   })
 
   it('reports an invalid config with the key path and no stack trace', async () => {
