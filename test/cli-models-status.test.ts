@@ -105,6 +105,32 @@ describe('openclaw models status --check (exit codes 0 / 1 / 2)', () => {
     expect(check.code).toBe(0)
   })
 
+  it('a fresh install with no credential and no default model fails --check (exit 1), not 0', async () => {
+    const t = makeTempHome()
+    const empty = await t.run(['models', 'status', '--check'])
+    expect(empty.code).toBe(1)
+    expect(empty.stderr).toContain('error: No credentials configured: no auth profile in ')
+    expect(empty.stderr).toContain('fix: openclaw onboard')
+    const json = JSON.parse((await t.run(['models', 'status', '--json', '--check'])).stdout)
+    expect(json.check).toMatchObject({
+      exitCode: 1,
+      problems: [expect.objectContaining({ code: 'NO_CREDENTIALS' })],
+    })
+    // Nothing on disk was created by looking.
+    expect(fs.existsSync(t.storePath())).toBe(false)
+    // Any credential at all (here an env key) is something to check, and it is fine.
+    const withKey = await t.run(['models', 'status', '--check'], {
+      env: { OPENAI_API_KEY: canary('sk-proj-') },
+    })
+    expect(withKey.code, withKey.stderr).toBe(0)
+    // doctor treats the same state as advice: it is how every install starts.
+    const doctor = await t.run(['doctor', '--json'])
+    expect(doctor.code).toBe(0)
+    expect(JSON.parse(doctor.stdout).findings).toContainEqual(
+      expect.objectContaining({ id: 'auth.no-credentials:main', level: 'warning' }),
+    )
+  })
+
   it('usage errors under --check never exit 2', async () => {
     const t = makeTempHome()
     const bad = await t.run(['models', 'status', '--check', '--bogus'])
@@ -125,7 +151,11 @@ describe('openclaw models status --check (exit codes 0 / 1 / 2)', () => {
     expect(anthropic.env.source).toBe('env: ANTHROPIC_API_KEYS[0]')
     expect(anthropic.env.count).toBe(2)
     expect(anthropic.env.value).toBe(`sk-ant-api03-…${k1.slice(-4)}`)
-    expectNoCanary([res.stdout, res.stderr], [k1, k2])
+    // The text names the kind once (it read `effective=env:env: ...`).
+    const text = await t.run(['models', 'status'], { env: { ANTHROPIC_API_KEYS: `${k1},${k2}` } })
+    expect(text.stdout).toContain('effective=env:ANTHROPIC_API_KEYS[0] |')
+    expect(text.stdout).not.toContain('env:env:')
+    expectNoCanary([res.stdout, res.stderr, text.stdout], [k1, k2])
   })
 
   it('reports an invalid config with the key path and no stack trace', async () => {

@@ -109,6 +109,42 @@ function stored(home: TempHome, id: string): OAuthCredential | undefined {
   }
 }
 
+/** Runs one login through the loopback callback; resolves with the exit code. */
+async function loginViaCallback(home: TempHome, args: string[]): Promise<Running> {
+  const run = start(home, ['models', 'auth', 'login', '--provider', 'openai', ...args])
+  const back = await authorize(run, 'dana@example.com')
+  back.hostname = '127.0.0.1'
+  expect((await fetch(back)).status).toBe(200)
+  run.child.stdin?.end()
+  return run
+}
+
+describe('models auth login --set-default', () => {
+  it("replaces the default model with the provider's recommended one; without it the default is kept", async () => {
+    const home = makeTempHome()
+    configure(home, {
+      agents: { defaults: { model: { primary: 'anthropic/claude-x', fallbacks: ['google/g'] } } },
+    })
+    const keep = await loginViaCallback(home, [])
+    expect(await keep.done).toBe(0)
+    expect(keep.stdout()).not.toContain('Default model set')
+    expect((home.readConfig().agents as { defaults: { model: unknown } }).defaults.model).toEqual({
+      primary: 'anthropic/claude-x',
+      fallbacks: ['google/g'],
+    })
+    const set = await loginViaCallback(home, ['--set-default'])
+    expect(await set.done).toBe(0)
+    expect(set.stdout()).toContain('Default model set to openai/gpt-5.4.')
+    // The primary changes; the fallbacks the user chose stay.
+    expect((home.readConfig().agents as { defaults: { model: unknown } }).defaults.model).toEqual({
+      primary: 'openai/gpt-5.4',
+      fallbacks: ['google/g'],
+    })
+    const status = JSON.parse((await home.run(['models', 'status', '--json'])).stdout)
+    expect(status.defaultModel).toBe('openai/gpt-5.4')
+  })
+})
+
 describe('models auth login --provider openai (OAuth + PKCE)', () => {
   it('callback: the browser redirect on the loopback listener completes the login', async () => {
     const home = makeTempHome()

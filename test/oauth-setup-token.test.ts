@@ -12,6 +12,7 @@ import { CredentialStore } from '../src/store/credential-store.ts'
 import { BIN, canary, expectNoCanary, makeTempHome, ROOT, type TempHome } from './support/cli.ts'
 
 const FAKE_DIR = path.join(ROOT, 'test', 'fixtures', 'fake-claude')
+const DAY = 86_400_000
 
 /** Runs openclaw under `script` so its stdin/stdout are a terminal; answers one prompt. */
 function inPty(
@@ -64,7 +65,9 @@ describe('models auth setup-token --provider anthropic', () => {
       { after: /Paste code here if prompted >/, send: 'the-code-from-the-browser\r' },
     )
     expect(r.code, r.output).toBe(0)
-    expect(r.output).toContain('Saved anthropic:default (token, from claude setup-token)')
+    expect(r.output).toContain(
+      'Saved anthropic:default (token, from claude setup-token, expires in 365d as claude stated)',
+    )
     expect(r.output).toContain('sk-ant-oat01-[hidden by openclaw]')
     expect(storedToken(home, 'anthropic:default')).toMatchObject({
       type: 'token',
@@ -75,8 +78,57 @@ describe('models auth setup-token --provider anthropic', () => {
       'anthropic:default': { provider: 'anthropic', mode: 'token' },
     })
     expectNoCanary([r.output], [token])
+    // The one-year lifetime claude stated is recorded, so --check can warn before it dies.
+    const expires = storedToken(home, 'anthropic:default')?.expires ?? 0
+    expect(Math.abs(expires - (Date.now() + 365 * DAY))).toBeLessThan(60_000)
     const status = await home.run(['models', 'status', '--check'])
     expect(status.code, status.stderr).toBe(0)
+  })
+
+  it('records an expiry: --expires-in wins, else claude stating none means the documented 365 days', async () => {
+    const home = makeTempHome()
+    const flagged = await inPty(
+      home,
+      [
+        'models',
+        'auth',
+        'setup-token',
+        '--provider',
+        'anthropic',
+        '--profile-id',
+        'anthropic:short',
+        '--expires-in',
+        '12h',
+      ],
+      { FAKE_CLAUDE_TOKEN: canary('sk-ant-oat01-') },
+      { after: /Paste code here if prompted >/, send: 'code\r' },
+    )
+    expect(flagged.code, flagged.output).toBe(0)
+    expect(flagged.output).toContain('expires in 12h --expires-in')
+    const short = storedToken(home, 'anthropic:short')?.expires ?? 0
+    expect(Math.abs(short - (Date.now() + 12 * 3_600_000))).toBeLessThan(60_000)
+    // Expiring within 24 h: the cron check says so.
+    expect((await home.run(['models', 'status', '--check'])).code).toBe(2)
+
+    const silent = await inPty(
+      home,
+      ['models', 'auth', 'setup-token', '--provider', 'anthropic', '--profile-id', 'anthropic:quiet'],
+      { FAKE_CLAUDE_TOKEN: canary('sk-ant-oat01-'), FAKE_CLAUDE_VALIDITY: 'none' },
+      { after: /Paste code here if prompted >/, send: 'code\r' },
+    )
+    expect(silent.code, silent.output).toBe(0)
+    expect(silent.output).toContain('expires in 365d default')
+    const quiet = storedToken(home, 'anthropic:quiet')?.expires ?? 0
+    expect(Math.abs(quiet - (Date.now() + 365 * DAY))).toBeLessThan(60_000)
+  })
+
+  it('help names the id it really uses (anthropic:default) and the recorded expiry', async () => {
+    const home = makeTempHome()
+    const help = await home.run(['models', 'auth', 'setup-token', '--help'])
+    expect(help.code).toBe(0)
+    expect(help.stdout).toContain('default anthropic:default')
+    expect(help.stdout).not.toContain('<provider>:manual')
+    expect(help.stdout).toContain('else 365d')
   })
 
   it('a token the terminal wrapped over several lines is re-joined, and no part of it is shown', async () => {

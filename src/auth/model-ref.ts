@@ -100,17 +100,29 @@ export function providersInUse(
   config: OpenclawConfig,
   agentId: string,
 ): Array<{ provider: string; ref: string }> {
+  const seen = new Set<string>()
+  const out: Array<{ provider: string; ref: string }> = []
+  for (const u of modelRefsInUse(config, agentId)) {
+    if (!seen.has(u.provider)) {
+      seen.add(u.provider)
+      out.push(u)
+    }
+  }
+  return out
+}
+
+/** Every model in use (the default model, then its fallbacks), deduplicated, in that order. */
+export function modelRefsInUse(
+  config: OpenclawConfig,
+  agentId: string,
+): Array<{ provider: string; ref: string }> {
   const sel = agentModelSelection(config, agentId)
   const refs = [sel.primary, ...(sel.fallbacks ?? [])].filter((r): r is string => typeof r === 'string')
-  const seen = new Set<string>()
   const out: Array<{ provider: string; ref: string }> = []
   for (const r of refs) {
     try {
       const parsed = parseModelRef(r, config)
-      if (!seen.has(parsed.provider)) {
-        seen.add(parsed.provider)
-        out.push({ provider: parsed.provider, ref: parsed.key })
-      }
+      if (!out.some((o) => o.ref === parsed.key)) out.push({ provider: parsed.provider, ref: parsed.key })
     } catch {
       // A bad ref in config is reported by config validation / doctor, not here.
     }

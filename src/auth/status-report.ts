@@ -3,30 +3,41 @@
  * built on resolveProviderAuth so status tells exactly what the runtime would do. No secret
  * leaves this module unmasked. Per-profile rows and problems: credential-health.ts.
  */
+import { claudeCliLoginReport, claudeCliProblems } from '../claude-cli/login-health.ts'
+import { claudeCliAuthChoice, claudeCliRoutedModels, isRoutedToClaudeCli } from '../claude-cli/routing.ts'
 import { maskSecret } from '../util/mask.ts'
 import { activeWindows } from './cooldown.ts'
 import { healthRow, problemsFor, profileLabel, refDetail } from './credential-health.ts'
 import { DEFAULT_WARN_MS, providerHealthRollup } from './health.ts'
-import { agentModelSelection, providersInUse } from './model-ref.ts'
+import { agentModelSelection, modelRefsInUse, providersInUse } from './model-ref.ts'
 import { normalizeProviderId } from './profile-id.ts'
 import { type AuthView, lookupProviderKey, resolveProviderAuth } from './resolve.ts'
 import type {
   CheckProblem,
   CredentialHealthRow,
   ProviderStatus,
+  StatusInputs,
   StatusReport,
   UnusableProfile,
 } from './status-types.ts'
 
-export type { CheckProblem, CredentialHealthRow, ProviderStatus, StatusReport, UnusableProfile }
+export type { CheckProblem, CredentialHealthRow, ProviderStatus, StatusInputs, StatusReport, UnusableProfile }
 export { profileLabel }
 
 const KNOWN_PROVIDERS = ['anthropic', 'openai', 'openrouter', 'google']
 
-export function buildStatusReport(view: AuthView, now: number): StatusReport {
+/** `--check` on an install with no credential and no default model at all. */
+export const NO_CREDENTIALS = 'NO_CREDENTIALS'
+
+/**
+ * `inputs.claudeCli` is the host's Claude Code login, read by the caller (I/O) when a model is
+ * routed to claude-cli; without it such models are checked like any other.
+ */
+export function buildStatusReport(view: AuthView, now: number, inputs: StatusInputs = {}): StatusReport {
   const cfg = view.config
   const selection = agentModelSelection(cfg, view.agentId)
   const inUse = providersInUse(cfg, view.agentId)
+  const cli = claudeCliServed(view, now, inputs)
   const providers = collectProviders(
     view,
     inUse.map((u) => u.provider),
@@ -36,8 +47,13 @@ export function buildStatusReport(view: AuthView, now: number): StatusReport {
   const problems: CheckProblem[] = []
   const missingInUse: string[] = []
 
+  if (cli) problems.push(...claudeCliProblems(cli))
   for (const provider of providers) {
     const used = inUse.find((u) => u.provider === provider)
+    // Models the Claude CLI login serves cannot make their provider "missing"; the others can.
+    const needsCredential = modelRefsInUse(cfg, view.agentId).find(
+      (u) => u.provider === provider && !cli?.serves.includes(u.ref),
+    )
     const model = used ? used.ref.slice(provider.length + 1) : undefined
     const resolved = resolveProviderAuth(view, { provider, model, now })
     const own = view.profiles.filter((p) => normalizeProviderId(p.credential.provider) === provider)
@@ -56,7 +72,10 @@ export function buildStatusReport(view: AuthView, now: number): StatusReport {
     const row: ProviderStatus = {
       provider,
       inUse: used !== undefined,
-      effective: effectiveOf(resolved.effective),
+      effective:
+        !resolved.effective && cli && cli.serves.some((ref) => ref.startsWith(`${provider}/`)) && !cli.refusal
+          ? { kind: 'claude-cli', detail: cli.account ?? 'claude-cli' }
+          : effectiveOf(resolved.effective),
       profiles: {
         count: own.length,
         oauth: own.filter((p) => p.credential.type === 'oauth').length,
@@ -79,18 +98,32 @@ export function buildStatusReport(view: AuthView, now: number): StatusReport {
       row.modelsJson = { value: maskSecret(cfgKey), source: `models.providers.${provider}.apiKey` }
     }
     if (resolved.error) row.error = resolved.error.message
-    if (used && !resolved.effective && resolved.candidates.length === 0) {
+    if (needsCredential && !resolved.effective && resolved.candidates.length === 0) {
       missingInUse.push(provider)
       problems.push({
         level: 'error',
         provider,
-        message: `${provider} is used by ${used.ref} but has no usable credential: ${resolved.error?.message ?? 'none found'}`,
+        message: `${provider} is used by ${needsCredential.ref} but has no usable credential: ${resolved.error?.message ?? 'none found'}`,
         fix: `printf '%s\\n' "$KEY" | openclaw models auth paste-api-key --provider ${provider}`,
       })
     }
     providerRows.push(row)
   }
 
+  // An install with nothing to check is a broken deployment, not a healthy one: a cron check
+  // that passes on it would hide exactly the case it exists for (docs/decisions.md).
+  const anyCredential =
+    view.profiles.length > 0 ||
+    providerRows.some((r) => r.effective.kind !== 'none' || r.env !== undefined || r.modelsJson !== undefined)
+  if (!anyCredential && inUse.length === 0 && problems.length === 0) {
+    problems.push({
+      level: 'error',
+      code: NO_CREDENTIALS,
+      provider: '*',
+      message: `No credentials configured: no auth profile in ${view.storePath}, no provider API key in the environment or models.providers, and no default model (agents.defaults.model) to check`,
+      fix: `openclaw onboard   (or: printf '%s\\n' "$KEY" | openclaw models auth paste-api-key --provider <provider>)`,
+    })
+  }
   const unusable = unusableProfiles(view, now)
   const withOAuth = providerRows
     .filter((r) => r.profiles.oauth + r.profiles.token > 0)
@@ -112,9 +145,34 @@ export function buildStatusReport(view: AuthView, now: number): StatusReport {
         profiles: healthRows,
         providers: rollups(healthRows),
       },
+      ...(cli ? { claudeCli: cli } : {}),
     },
     check: { exitCode, problems },
   }
+}
+
+/**
+ * The Claude CLI login's part: the routed models in use for which the gateway would run
+ * `claude` on its own login (claudeCliAuthChoice, the gateway's own rule) and the login's health.
+ */
+function claudeCliServed(view: AuthView, now: number, inputs: StatusInputs) {
+  const routedModels = claudeCliRoutedModels(view.config)
+  if (!inputs.claudeCli || routedModels.length === 0) return undefined
+  const serves = modelRefsInUse(view.config, view.agentId)
+    .filter((u) => isRoutedToClaudeCli(view.config, u.ref))
+    .filter((u) => {
+      const model = u.ref.slice(u.provider.length + 1)
+      const resolved = resolveProviderAuth(view, { provider: 'anthropic', model, now })
+      return claudeCliAuthChoice(resolved).kind === 'cli'
+    })
+    .map((u) => u.ref)
+  return claudeCliLoginReport({
+    login: inputs.claudeCli.login,
+    linked: inputs.claudeCli.linked,
+    now,
+    routedModels,
+    serves,
+  })
 }
 
 function collectProviders(view: AuthView, inUse: string[]): string[] {
@@ -156,7 +214,8 @@ function unusableProfiles(view: AuthView, now: number): UnusableProfile[] {
   return out.sort((a, b) => a.until - b.until)
 }
 
-function recoveryFor(profileId: string, reason: string): string {
+/** The recovery action for a cooldown / disable (status, list and doctor say the same). */
+export function recoveryFor(profileId: string, reason: string): string {
   const clear = `openclaw models auth clear-cooldown ${profileId}`
   if (reason === 'billing') return `top up credits, then run: ${clear} (or switch provider)`
   if (reason === 'auth' || reason === 'auth_permanent') return `replace the credential, or run: ${clear}`

@@ -1,12 +1,20 @@
 /**
  * The shapes of the `models status` report (human table and `--json`).
  */
+
+import type { ClaudeAccount, ClaudeCliLogin } from '../claude-cli/credentials.ts'
+import type { ClaudeCliLoginReport } from '../claude-cli/login-health.ts'
 import type { EligibilityReason, HealthStatus } from './types.ts'
+
+/** What the pure report needs from outside the AuthView (read by the caller). */
+export interface StatusInputs {
+  claudeCli?: { login: ClaudeCliLogin; linked: ClaudeAccount | undefined }
+}
 
 export interface ProviderStatus {
   provider: string
   inUse: boolean
-  effective: { kind: 'profile' | 'env' | 'models.json' | 'none'; detail: string }
+  effective: { kind: 'profile' | 'env' | 'models.json' | 'claude-cli' | 'none'; detail: string }
   profiles: { count: number; oauth: number; token: number; apiKey: number; labels: string[] }
   order: {
     source: string
@@ -55,6 +63,8 @@ export interface UnusableProfile {
 
 export interface CheckProblem {
   level: 'error' | 'warning'
+  /** Stable code where a problem has no profile or provider of its own (`NO_CREDENTIALS`). */
+  code?: string
   provider: string
   profileId?: string
   message: string
@@ -77,6 +87,8 @@ export interface StatusReport {
       profiles: CredentialHealthRow[]
       providers: Array<{ provider: string; status: HealthStatus; expiresAt?: number }>
     }
+    /** Present when a model is routed to claude-cli and the host's Claude Code login was read. */
+    claudeCli?: ClaudeCliLoginReport
   }
   check: { exitCode: 0 | 1 | 2; problems: CheckProblem[] }
 }

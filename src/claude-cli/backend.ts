@@ -16,8 +16,11 @@ import { OpenclawError } from '../errors.ts'
 import type { AbortLike } from '../util/abort-like.ts'
 import { checkClaudeAccount } from './account-check.ts'
 import { CLAUDE_BACKEND, resolveClaudeCommand } from './command.ts'
-import { CLI_SYNC_TTL_MS, type ClaudeAccount, ClaudeCliLoginReader } from './credentials.ts'
+import { CLI_SYNC_TTL_MS, ClaudeCliLoginReader } from './credentials.ts'
+import { linkedAccount } from './routing.ts'
 import { type ClaudeCredential, type ClaudePrintRun, spawnClaudePrint } from './spawn-print.ts'
+
+export { linkedAccount }
 
 type Env = Readonly<Record<string, string | undefined>>
 
@@ -45,17 +48,6 @@ export interface ClaudeCliBackend {
   start(req: ClaudeCliRequest): ClaudePrintRun
   /** Re-read Claude Code's login now (e.g. after a 401 from claude). */
   invalidate(): void
-}
-
-export function linkedAccount(config: OpenclawConfig): ClaudeAccount | undefined {
-  const raw = config.agents?.defaults?.cliBackends?.[CLAUDE_BACKEND]?.account
-  if (!raw || typeof raw !== 'object') return undefined
-  const a = raw as Record<string, unknown>
-  const out: ClaudeAccount = {
-    ...(typeof a.email === 'string' ? { email: a.email } : {}),
-    ...(typeof a.accountUuid === 'string' ? { accountUuid: a.accountUuid } : {}),
-  }
-  return Object.keys(out).length ? out : undefined
 }
 
 /** Maps a stored credential (and its current secret) to what the child gets. */

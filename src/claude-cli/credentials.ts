@@ -25,6 +25,8 @@ export interface ClaudeCliLogin {
   loggedIn: boolean
   /** Only handed to a spawned `claude` when explicitly selected; never logged. */
   accessToken?: string
+  /** Whether Claude Code holds a refresh token (it renews its own access token); never the token. */
+  refreshable: boolean
   expiresAt?: number
   subscriptionType?: string
   scopes?: string[]
@@ -63,6 +65,7 @@ export function readClaudeCliLogin(env: Env, now: number): ClaudeCliLogin {
     : undefined
   return {
     loggedIn: accessToken !== undefined,
+    refreshable: str(oauth?.refreshToken) !== undefined,
     ...(accessToken ? { accessToken } : {}),
     ...(expiresAt !== undefined ? { expiresAt } : {}),
     ...(str(oauth?.subscriptionType) ? { subscriptionType: str(oauth?.subscriptionType)! } : {}),

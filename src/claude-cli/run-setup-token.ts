@@ -6,12 +6,14 @@
  */
 import { spawn } from 'node:child_process'
 import { searchPath } from './command.ts'
-import { createTokenMasker, extractSetupToken } from './setup-token-output.ts'
+import { createTokenMasker, extractSetupToken, extractSetupTokenValidity } from './setup-token-output.ts'
 
 type Env = Readonly<Record<string, string | undefined>>
 
 export interface SetupTokenRun {
   token: string | undefined
+  /** The lifetime the output stated ("valid for 1 year"), in ms; undefined when none. */
+  validForMs: number | undefined
   code: number | null
   signal: NodeJS.Signals | null
 }
@@ -55,7 +57,7 @@ export function runClaudeSetupToken(opts: {
     child.on('error', reject)
     child.on('close', (code, signal) => {
       masker.end()
-      resolve({ token: extractSetupToken(raw), code, signal })
+      resolve({ token: extractSetupToken(raw), validForMs: extractSetupTokenValidity(raw), code, signal })
     })
   })
 }

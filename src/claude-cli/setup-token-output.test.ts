@@ -1,6 +1,6 @@
 /** Token extraction from `claude setup-token` output and the streaming echo that hides it. */
 import { describe, expect, it } from 'vitest'
-import { createTokenMasker, extractSetupToken } from './setup-token-output.ts'
+import { createTokenMasker, extractSetupToken, extractSetupTokenValidity } from './setup-token-output.ts'
 
 const TOKEN = 'sk-ant-oat01-abcdefghijklmnopqrstuvwxyz0123456789_-AA'
 
@@ -44,5 +44,21 @@ describe('createTokenMasker', () => {
     m.push(' sk')
     m.end()
     expect(out).toBe('ask me sk')
+  })
+})
+
+describe('extractSetupTokenValidity', () => {
+  const DAY = 86_400_000
+  it('reads the lifetime claude states, ANSI and CRLF included', () => {
+    expect(extractSetupTokenValidity('\u001b[1mYour OAuth token (valid for 1 year):\u001b[0m\r\n')).toBe(
+      365 * DAY,
+    )
+    expect(extractSetupTokenValidity('valid for 30 days')).toBe(30 * DAY)
+    expect(extractSetupTokenValidity('Valid for a year')).toBe(365 * DAY)
+  })
+  it('no statement, or a number without the phrase, is undefined (the caller uses 365 days)', () => {
+    expect(extractSetupTokenValidity('Your OAuth token:\r\n')).toBeUndefined()
+    expect(extractSetupTokenValidity('Paste code here if prompted > 12 days')).toBeUndefined()
+    expect(extractSetupTokenValidity('valid for 0 days')).toBeUndefined()
   })
 })

@@ -82,3 +82,30 @@ function prefixTail(s: string): number {
   }
   return 0
 }
+
+const DAY_MS = 24 * 60 * 60 * 1000
+
+/** `claude setup-token` tokens are valid for one year; used when its output names no lifetime. */
+export const SETUP_TOKEN_DEFAULT_TTL_MS = 365 * DAY_MS
+
+const VALIDITY_UNIT_MS: Readonly<Record<string, number>> = {
+  year: 365 * DAY_MS,
+  month: 30 * DAY_MS,
+  week: 7 * DAY_MS,
+  day: DAY_MS,
+  hour: 60 * 60 * 1000,
+}
+
+/**
+ * The lifetime `claude setup-token` states ("Your OAuth token (valid for 1 year):"), in ms, or
+ * undefined when it states none. Only the phrase "valid for <n> <unit>" counts: a bare number
+ * elsewhere on the screen is not a lifetime.
+ */
+export function extractSetupTokenValidity(raw: string): number | undefined {
+  const text = stripAnsi(raw).replace(/\r/g, '')
+  const m = /valid\s+for\s+(\d{1,4}|an?|one)\s+(year|month|week|day|hour)s?\b/i.exec(text)
+  if (!m) return undefined
+  const n = /^\d+$/.test(m[1]!) ? Number(m[1]) : 1
+  const unit = VALIDITY_UNIT_MS[m[2]!.toLowerCase()]
+  return n > 0 && unit ? n * unit : undefined
+}

@@ -137,7 +137,13 @@ export const COMMANDS: readonly CommandDef[] = [
       },
       'set-default': {
         type: 'boolean',
-        description: "Also make the provider's recommended model the default",
+        description:
+          "Also make the provider's recommended model (with --method cli: --model, else the recommended one, routed to claude-cli) the default",
+      },
+      model: {
+        type: 'string',
+        valueName: 'ref',
+        description: 'With --method cli: route this anthropic/<model> to the claude-cli runtime',
       },
     },
     examples: [
@@ -145,6 +151,8 @@ export const COMMANDS: readonly CommandDef[] = [
       'openclaw models auth login --provider openai --profile-id openai:work --force',
       'printf \'%s\\n\' "$KEY" | openclaw models auth login --provider anthropic --method api-key',
       'openclaw models auth login --provider anthropic --method cli',
+      'openclaw models auth login --provider anthropic --method cli --set-default',
+      'openclaw models auth login --provider anthropic --method cli --model anthropic/claude-opus-4-1',
     ],
     load: () => import('./commands/auth-login.ts'),
   },
@@ -154,11 +162,12 @@ export const COMMANDS: readonly CommandDef[] = [
     options: {
       agent,
       provider,
-      'profile-id': profileId,
+      'profile-id': { ...profileId, description: 'Profile id anthropic:<name> (default anthropic:default)' },
       'expires-in': {
         type: 'string',
         valueName: 'duration',
-        description: 'Token lifetime to record, e.g. 365d (default: none recorded)',
+        description:
+          'Token lifetime to record, e.g. 365d (default: the lifetime claude states, else 365d; --check warns 24h before)',
       },
       yes: { type: 'boolean', description: 'Overwrite an existing profile with the same id without asking' },
     },

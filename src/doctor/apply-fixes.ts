@@ -3,9 +3,11 @@
  * may create stores and archives). Returns what was done, for `fixed` and `migrations` in the
  * output; doctor re-gathers afterwards so the findings show what is left.
  */
+import { OpenclawError } from '../errors.ts'
 import type { MigrationContext } from '../migrate/context.ts'
 import { runMigrations } from '../migrate/run-migrations.ts'
 import type { MigrationHooks, MigrationReport } from '../migrate/types.ts'
+import { CredentialStore } from '../store/credential-store.ts'
 import { fixModes } from './fix-modes.ts'
 import type { Gathered } from './gather.ts'
 import { gatherModes } from './gather-modes.ts'
@@ -33,6 +35,7 @@ export async function applyFixes(g: Gathered, opts: FixOptions): Promise<FixResu
     configPath: g.state.configPath,
     env: opts.env,
   }
+  const fixed: string[] = moveCorruptStoresAside(g)
   const clawdbot = opts.importClawdbot ? g.state.legacy.clawdbot?.dir : undefined
   const migrations = await runMigrations(ctx, {
     agents: g.agents,
@@ -40,7 +43,6 @@ export async function applyFixes(g: Gathered, opts: FixOptions): Promise<FixResu
     configUsable: g.configUsable,
     ...(clawdbot ? { clawdbotDir: clawdbot } : {}),
   })
-  const fixed: string[] = []
   for (const m of migrations) {
     if (m.status === 'imported') fixed.push(describe(m))
   }
@@ -53,6 +55,26 @@ export async function applyFixes(g: Gathered, opts: FixOptions): Promise<FixResu
   )
   fixed.push(...modes.fixed)
   return { fixed, migrations }
+}
+
+/**
+ * A corrupt store still in place: opening it for writing moves it (and its -wal/-shm) aside to
+ * `<name>.corrupt-<timestamp>`, exactly as the next write would; the agent then starts a new
+ * store and the next gather lists the old file with what it still holds.
+ */
+function moveCorruptStoresAside(g: Gathered): string[] {
+  const out: string[] = []
+  for (const a of g.state.auth) {
+    if (a.storeError?.code !== 'store_corrupt') continue
+    try {
+      CredentialStore.open(a.storePath).close()
+    } catch (err) {
+      const movedTo = OpenclawError.isInstance(err) ? err.details?.movedTo : undefined
+      if (typeof movedTo === 'string')
+        out.push(`corrupt-store (agent ${a.agentId}): moved ${a.storePath} aside to ${movedTo}`)
+    }
+  }
+  return out
 }
 
 function describe(m: MigrationReport): string {

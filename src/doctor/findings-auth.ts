@@ -5,6 +5,7 @@
  */
 
 import { formatRemaining } from '../auth/health.ts'
+import { NO_CREDENTIALS } from '../auth/status-report.ts'
 import { MIGRATION_COMMAND } from '../migrate/legacy-detect.ts'
 import { describeRejected } from './describe-rejected.ts'
 import type { DoctorState, Finding, LegacyFileCheck } from './types.ts'
@@ -18,15 +19,29 @@ export function authFindings(s: DoctorState): Finding[] {
     const who = a.isDefault ? '' : ` (agent ${a.agentId})`
     if (a.storeError) {
       const foreign = a.storeError.code === 'store_foreign'
+      const corrupt = a.storeError.code === 'store_corrupt'
       out.push({
         id: `auth.store-unreadable:${a.agentId}`,
         area: 'auth',
         level: 'error',
         title: `Credential store of agent ${a.agentId} cannot be used (${a.storeError.code})`,
-        detail: a.storeError.message,
-        ...(foreign ? { fix: FIX_ALL } : {}),
+        detail: corrupt
+          ? `${a.storeError.message}\nThe fix moves it aside to ${a.storePath}.corrupt-<timestamp> (nothing is deleted) so the agent can start a new store; doctor then lists what the old file still holds.`
+          : a.storeError.message,
+        ...(foreign
+          ? { fix: FIX_ALL }
+          : corrupt
+            ? {
+                fix: {
+                  command: MIGRATION_COMMAND,
+                  description: 'move the corrupt store aside',
+                  automatic: true,
+                },
+              }
+            : {}),
       })
     }
+    for (const c of a.corruptAside) out.push(corruptAsideFinding(a, c))
     if (a.migrationRequired) {
       out.push({
         id: `auth.migration-required:${a.agentId}`,
@@ -38,10 +53,15 @@ export function authFindings(s: DoctorState): Finding[] {
       })
     }
     for (const p of a.problems) {
+      // A fresh install is doctor's normal first sight: "nothing configured yet" is advice
+      // there, while `models status --check` (a cron guard) fails on it.
+      const fresh = p.code === NO_CREDENTIALS
       out.push({
-        id: `auth.${p.profileId ? 'profile' : 'provider'}:${p.profileId ?? p.provider}${a.isDefault ? '' : `@${a.agentId}`}`,
+        id: fresh
+          ? `auth.no-credentials:${a.agentId}`
+          : `auth.${p.profileId ? 'profile' : 'provider'}:${p.profileId ?? p.provider}${a.isDefault ? '' : `@${a.agentId}`}`,
         area: 'auth',
-        level: p.level,
+        level: fresh ? 'warning' : p.level,
         title: `${p.message}${who}`,
         detail: p.profileId ? `Provider ${p.provider}, profile ${p.profileId}.` : `Provider ${p.provider}.`,
         ...(p.fix ? { fix: { command: p.fix, automatic: false } } : {}),
@@ -70,6 +90,41 @@ export function authFindings(s: DoctorState): Finding[] {
     }
   }
   return out
+}
+
+/**
+ * A moved-aside store stays a finding until the user deletes it: it may hold the only copy of
+ * credentials (an OAuth refresh token cannot be re-created), and the write that moved it aside
+ * told the user to run doctor.
+ */
+function corruptAsideFinding(
+  a: DoctorState['auth'][number],
+  c: DoctorState['auth'][number]['corruptAside'][number],
+): Finding {
+  const when = c.movedAt === undefined ? '' : ` on ${new Date(c.movedAt).toISOString()}`
+  const q = (p: string) => `'${p.replace(/'/g, `'\\''`)}'`
+  const held =
+    c.profiles === undefined
+      ? 'Its profile list cannot be read any more.'
+      : c.profiles.length
+        ? `Still readable in it: ${c.profiles.map((p) => `${p.profileId} (${p.type})`).join(', ')}.`
+        : 'It holds no readable profiles.'
+  return {
+    id: `auth.store-corrupt-aside:${c.path}`,
+    area: 'auth',
+    level: 'warning',
+    title: `A corrupt credential store of agent ${a.agentId} was moved aside${when}: ${c.path}`,
+    detail: [
+      `It holds the credentials the agent had before (${c.bytes} bytes); the agent now uses ${a.storePath}. ${held}`,
+      `Inspect it (read-only): sqlite3 -readonly ${q(c.path)} 'SELECT profile_id, provider, type FROM auth_profiles'`,
+      `Salvage what SQLite can: sqlite3 ${q(c.path)} .recover > recovered.sql (it contains secrets: keep it private), then add the credentials you need again with openclaw models auth paste-api-key / paste-token / login${a.isDefault ? '' : ` --agent ${a.agentId}`}.`,
+      `Once nothing in it is needed: rm -f ${q(c.path)} ${q(`${c.path}-wal`)} ${q(`${c.path}-shm`)}`,
+    ].join('\n'),
+    fix: {
+      description: 'recover what you need from it, then delete it; doctor never deletes it',
+      automatic: false,
+    },
+  }
 }
 
 export function legacyFindings(s: DoctorState): Finding[] {

@@ -33,6 +33,7 @@ const agent = (over: Partial<DoctorState['auth'][number]> = {}): DoctorState['au
   problems: [],
   unusable: [],
   codexIds: [],
+  corruptAside: [],
   ...over,
 })
 

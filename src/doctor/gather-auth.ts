@@ -5,6 +5,7 @@
  * programs by surprise.
  */
 import { buildStatusReport } from '../auth/status-report.ts'
+import { claudeCliStatusInputs } from '../claude-cli/status-inputs.ts'
 import { OpenclawError } from '../errors.ts'
 import type { AgentTarget } from '../migrate/agent-target.ts'
 import { isCodexId } from '../migrate/codex-ids.ts'
@@ -13,7 +14,9 @@ import type { AgentRuntime } from '../runtime/agent-runtime.ts'
 import { buildAuthView } from '../runtime/build-view.ts'
 import { configRefs, profileRefs } from '../secrets/collect-refs.ts'
 import { viewHooks } from '../secrets/snapshot.ts'
+import { listCorruptAside } from '../store/corrupt-aside.ts'
 import { CredentialStore, type StoreSnapshot } from '../store/credential-store.ts'
+import { peekProfileIds } from '../store/db.ts'
 import type { AgentAuthCheck } from './types.ts'
 
 export interface AuthGatherInput {
@@ -42,6 +45,7 @@ export async function gatherAuth(input: AuthGatherInput): Promise<AgentAuthCheck
       problems: [],
       unusable: [],
       codexIds: [],
+      corruptAside: listCorruptAside(a.storePath).map((c) => ({ ...c, profiles: peekProfileIds(c.path) })),
     }
     out.push(check)
     const own = snapshotOf(a)
@@ -73,7 +77,11 @@ export async function gatherAuth(input: AuthGatherInput): Promise<AgentAuthCheck
       env: input.runtime.env.values,
       ...hooks,
     })
-    const report = buildStatusReport(view, input.now)
+    const report = buildStatusReport(
+      view,
+      input.now,
+      claudeCliStatusInputs(input.runtime.config, input.runtime.env.values, input.now),
+    )
     // Inherited profiles are reported once, under the agent that owns them.
     const ownsIt = (id: string | undefined) => id === undefined || view.owners.get(id) === a.agentId
     check.problems = report.check.problems.filter((p) => ownsIt(p.profileId))

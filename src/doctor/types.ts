@@ -46,6 +46,13 @@ export interface AgentAuthCheck {
   migrationRequired?: { message: string; files: string[] }
   /** `openai-codex:*` ids still in the store. */
   codexIds: string[]
+  /** `<store>.corrupt-*` files: earlier stores moved aside, with the ids still readable in each. */
+  corruptAside: Array<{
+    path: string
+    movedAt: number | undefined
+    bytes: number
+    profiles: Array<{ profileId: string; provider: string; type: string }> | undefined
+  }>
 }
 
 export interface ModeCheck {

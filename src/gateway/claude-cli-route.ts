@@ -8,6 +8,7 @@
 import type { ServerResponse } from 'node:http'
 import { resolveProviderAuth } from '../auth/resolve.ts'
 import type { ClaudeCliBackend } from '../claude-cli/backend.ts'
+import { claudeCliAuthChoice, isRoutedToClaudeCli } from '../claude-cli/routing.ts'
 import type { OpenclawConfig } from '../config/types.ts'
 import { OpenclawError } from '../errors.ts'
 import { INBOUND } from '../translate/index.ts'
@@ -20,11 +21,7 @@ import type { GatewayState } from './gateway-state.ts'
 import { sendJson } from './http-util.ts'
 
 export function routedToClaudeCli(config: OpenclawConfig, entry: ChainEntry): boolean {
-  const m = config.agents?.defaults?.models?.[`${entry.provider}/${entry.model}`] as
-    | Record<string, unknown>
-    | undefined
-  const rt = m?.agentRuntime as { id?: unknown } | undefined
-  return rt?.id === 'claude-cli'
+  return isRoutedToClaudeCli(config, `${entry.provider}/${entry.model}`)
 }
 
 /** A plain transcript for `claude -p`: it takes one prompt on stdin. */
@@ -41,7 +38,8 @@ export function promptFromRequest(req: ChatRequest): string {
   return lines.join('\n').trim()
 }
 
-let backend: Promise<ClaudeCliBackend> | undefined
+/** One backend (and login cache) per gateway state: a process may run more than one gateway. */
+const backends = new WeakMap<GatewayState, Promise<ClaudeCliBackend>>()
 
 export async function serveViaClaudeCli(opts: {
   res: ServerResponse
@@ -55,9 +53,13 @@ export async function serveViaClaudeCli(opts: {
   headers: Record<string, string>
 }): Promise<void> {
   const { res, inbound, state, entry } = opts
-  backend ??= import('../claude-cli/backend.ts').then((m) =>
-    m.createClaudeCliBackend({ config: () => state.config, env: state.env }),
-  )
+  let backend = backends.get(state)
+  if (!backend) {
+    backend = import('../claude-cli/backend.ts').then((m) =>
+      m.createClaudeCliBackend({ config: () => state.config, env: state.env }),
+    )
+    backends.set(state, backend)
+  }
   const { claudeCredentialFor } = await import('../claude-cli/backend.ts')
   const ir = INBOUND[inbound].parseRequest(opts.body)
   const view = state.view(opts.agent.agentId)
@@ -67,7 +69,11 @@ export async function serveViaClaudeCli(opts: {
     now: state.clock(),
     ...(entry.profileId ? { profileId: entry.profileId } : {}),
   })
-  const c = resolved.effective
+  // The same rule `models status` reports with: a managed credential, else claude's own
+  // login, but never after a SecretRef failure.
+  const choice = claudeCliAuthChoice(resolved)
+  if (choice.kind === 'blocked') throw choice.error
+  const c = choice.kind === 'managed' ? choice.candidate : undefined
   let credential: Parameters<ClaudeCliBackend['start']>[0]['credential'] = { kind: 'cli' }
   let served = 'claude-cli'
   if (c?.kind === 'profile') {

@@ -108,6 +108,8 @@ export class GatewayState extends EventEmitter {
 
   /** Gateway client-auth secrets as resolved at the last activation. */
   gatewaySecrets: GatewaySecrets = { errors: [] }
+  /** How many refs the last activation resolved, and how many failed (no values, no ids). */
+  secretCounts: { total: number; failed: number } = { total: 0, failed: 0 }
   private activation: Promise<void> | undefined
   private knownRefs = new Set<string>()
 
@@ -252,7 +254,9 @@ export class GatewayState extends EventEmitter {
    * profiles of the default agent and every open agent) into one snapshot, at start, on
    * reload and when a store gains a ref we have not resolved. Request paths read the snapshot.
    */
-  activateSecrets(): Promise<void> {
+  activateSecrets(opts: { fresh?: boolean } = {}): Promise<void> {
+    // `fresh`: an activation already running may have read a file before it was rotated.
+    if (opts.fresh && this.activation) return this.activation.then(() => this.activateSecrets())
     this.activation ??= this.runActivation().finally(() => {
       this.activation = undefined
     })
@@ -270,6 +274,7 @@ export class GatewayState extends EventEmitter {
     // With a stored hash the env variable is not a second password (the CLI presents it).
     const envPassword = cfgAuth.passwordHash ? undefined : literal(this.env.OPENCLAW_GATEWAY_PASSWORD)
     if (entries.length === 0) {
+      this.secretCounts = { total: 0, failed: 0 }
       this.gatewaySecrets = {
         ...pick('token', literal(cfgAuth.token) ?? literal(this.env.OPENCLAW_GATEWAY_TOKEN)),
         ...pick('password', literal(cfgAuth.password) ?? envPassword),
@@ -286,6 +291,10 @@ export class GatewayState extends EventEmitter {
       entries.map((e) => e.ref),
       { config: this.config, env: this.env },
     )
+    this.secretCounts = {
+      total: entries.length,
+      failed: entries.filter((e) => snapshot.error(e.ref) !== undefined).length,
+    }
     const errors: GatewaySecrets['errors'] = []
     // An explicit but unresolved ref fails closed: no fallback to the env variable.
     const resolved = (path: string, value: unknown, fallback: string | undefined) => {
@@ -335,7 +344,7 @@ export class GatewayState extends EventEmitter {
   async reloadAll(): Promise<boolean> {
     const ok = this.reload()
     if (ok) {
-      await this.activateSecrets().catch((err: unknown) =>
+      await this.activateSecrets({ fresh: true }).catch((err: unknown) =>
         this.log('error', `secret activation failed: ${(err as Error).message}`),
       )
       this.emit('reloaded')

@@ -7,7 +7,7 @@ import type { AuthView, Candidate } from '../auth/resolve.ts'
 import type { SecretRef } from '../auth/types.ts'
 import { resolveProviderEndpoint } from '../providers/registry.ts'
 import { runPool } from './pool.ts'
-import { probeOnce } from './run-one.ts'
+import { type ProbeOutcome, probeOnce } from './run-one.ts'
 import { selectProbeTargets } from './targets.ts'
 import type { ProbeOptions, ProbeReport, ProbeResult, ProbeTarget } from './types.ts'
 
@@ -23,6 +23,15 @@ export interface ProbeDeps {
    * could not. Absent: such profiles are reported as `auth` without a request.
    */
   refresh?: (profileId: string) => Promise<{ candidate: Candidate } | { error: string }>
+  /**
+   * Runs one `claude -p` probe for a model routed to the claude-cli runtime, with the selected
+   * credential (undefined: claude's own login). Absent: such targets are reported unprobed.
+   */
+  claudeCli?: (req: {
+    model: string
+    candidate: Candidate | undefined
+    timeoutMs: number
+  }) => Promise<ProbeOutcome>
 }
 
 export async function runProbe(view: AuthView, opts: ProbeOptions, deps: ProbeDeps): Promise<ProbeReport> {
@@ -63,8 +72,10 @@ async function runTarget(
     source: t.source,
     mode: t.mode,
   }
-  let candidate: Candidate
-  if (t.kind === 'refresh') {
+  let candidate: Candidate | undefined
+  if (t.kind === 'cli') {
+    candidate = undefined
+  } else if (t.kind === 'refresh') {
     const refreshed = deps.refresh ? await deps.refresh(t.profileId) : { error: REFRESH_PENDING }
     if ('error' in refreshed) return { ...base, status: 'auth', error: refreshed.error, latencyMs: null }
     candidate = refreshed.candidate
@@ -73,6 +84,27 @@ async function runTarget(
   }
   const model = t.model
   if (model === null) return { ...base, status: 'no_model', reasonCode: 'no_model', latencyMs: null }
+  if (t.via === 'claude-cli') {
+    if (!deps.claudeCli)
+      return {
+        ...base,
+        status: 'unknown',
+        error: 'claude-cli probes are not available here.',
+        latencyMs: null,
+      }
+    const outcome = await deps.claudeCli({
+      model: model.slice(t.provider.length + 1),
+      candidate,
+      timeoutMs: opts.timeoutMs,
+    })
+    return {
+      ...base,
+      status: outcome.status,
+      ...(outcome.error ? { error: outcome.error } : {}),
+      latencyMs: outcome.latencyMs,
+    }
+  }
+  if (!candidate) return { ...base, status: 'unknown', error: 'No usable secret.', latencyMs: null }
   const endpoint = resolveProviderEndpoint(t.provider, view.config, (v) =>
     typeof v === 'string' ? v : view.refValue?.(v as SecretRef),
   )

@@ -49,6 +49,10 @@ export async function runStatusProbe(
       now: ctx.clock,
       onProgress: (n, total, label) => progress.update(n, total, label),
       refresh,
+      claudeCli: async (req) => {
+        const { probeViaClaudeCli } = await import('../claude-cli/probe-run.ts')
+        return probeViaClaudeCli({ config: runtime.config, env: runtime.env.values, ...req })
+      },
     })
   } finally {
     progress.done()

@@ -9,6 +9,7 @@ import { providersInUse } from '../auth/model-ref.ts'
 import { normalizeProviderId, parseProfileId } from '../auth/profile-id.ts'
 import { type AuthView, resolveProviderAuth } from '../auth/resolve.ts'
 import type { StoredProfile } from '../auth/types.ts'
+import { claudeCliAuthChoice, isRoutedToClaudeCli } from '../claude-cli/routing.ts'
 import { BUILTIN_PROVIDERS } from '../providers/registry.ts'
 import { probeModelFor } from './model-choice.ts'
 import { ineligibleError } from './status-bucket.ts'
@@ -21,13 +22,31 @@ export function selectProbeTargets(view: AuthView, opts: ProbeOptions, now: numb
   const wanted = new Set(opts.profileIds)
   for (const provider of providersToProbe(view, opts)) {
     const model = probeModelFor(view.config, view.agentId, provider)
+    const viaCli = model !== undefined && isRoutedToClaudeCli(view.config, `${provider}/${model}`)
+    const via = viaCli ? { via: 'claude-cli' as const } : {}
     const own = view.profiles.filter((p) => normalizeProviderId(p.credential.provider) === provider)
     const profiles = wanted.size ? own.filter((p) => wanted.has(p.id)) : own
     if (profiles.length > 0) {
-      for (const p of profiles) targets.push(profileTarget(view, provider, model, p, now))
+      for (const p of profiles) targets.push({ ...profileTarget(view, provider, model, p, now), ...via })
     } else if (wanted.size === 0 && own.length === 0) {
       const t = fallbackTarget(view, provider, model, now)
-      if (t) targets.push(t)
+      if (t) targets.push({ ...t, ...via })
+      else if (viaCli && model !== undefined) {
+        // What the gateway does for this model when no OpenClaw credential is selected.
+        const r = resolveProviderAuth(view, { provider: 'anthropic', model, now })
+        if (claudeCliAuthChoice(r).kind === 'cli') {
+          targets.push({
+            provider,
+            model: `${provider}/${model}`,
+            profileId: null,
+            label: 'claude-cli',
+            source: 'claude-cli',
+            mode: 'cli',
+            via: 'claude-cli',
+            kind: 'cli',
+          })
+        }
+      }
     }
   }
   // Named ids that match no stored profile still get a line: silence would read as "fine".

@@ -25,7 +25,7 @@ export type ProbeReasonCode =
   | 'ineligible_profile'
   | 'no_model'
 
-export type ProbeSource = 'profile' | 'env' | 'models.json'
+export type ProbeSource = 'profile' | 'env' | 'models.json' | 'claude-cli'
 
 export interface ProbeOptions {
   /** Normalised provider id from --probe-provider. */
@@ -72,6 +72,8 @@ interface TargetBase {
   label: string
   source: ProbeSource
   mode: string
+  /** The model is routed to the claude-cli runtime: the probe runs `claude -p`, as the gateway does. */
+  via?: 'claude-cli'
 }
 
 /** A target is either already decided (no request needed) or runnable with one candidate. */
@@ -79,3 +81,5 @@ export type ProbeTarget =
   | (TargetBase & { kind: 'done'; result: ProbeResult })
   | (TargetBase & { kind: 'refresh'; profileId: string })
   | (TargetBase & { kind: 'run'; model: string; candidate: Candidate })
+  /** No OpenClaw credential: `claude -p` on the host's own Claude Code login. */
+  | (TargetBase & { kind: 'cli'; model: string })

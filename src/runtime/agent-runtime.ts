@@ -5,7 +5,6 @@
  * reads through to the default agent's store; nothing is ever copied between stores.
  */
 import type { AuthView } from '../auth/resolve.ts'
-import type { ProfileState, StoredProfile } from '../auth/types.ts'
 import { type LoadedConfig, loadConfig } from '../config/load.ts'
 import {
   type AgentPaths,
@@ -24,8 +23,8 @@ import { configRefs, describeUse, profileRefs, type RefEntry } from '../secrets/
 import { formatRef } from '../secrets/ref.ts'
 import { type RefErrorLookup, type SecretsSnapshot, viewHooks } from '../secrets/snapshot.ts'
 import { CredentialStore } from '../store/credential-store.ts'
-import { compareStrings } from '../util/compare.ts'
 import { agentCredentialPaths, currentUid, foreignOwned, foreignOwnerMessage } from '../util/foreign-owner.ts'
+import { buildAuthView } from './build-view.ts'
 
 export interface RuntimeOptions {
   env: Readonly<Record<string, string | undefined>>
@@ -180,39 +179,16 @@ export class AgentRuntime {
   }
 
   view(): AuthView & RefErrorLookup {
-    const own = this.store().snapshot()
-    const owners = new Map<string, string>()
-    const profiles: StoredProfile[] = []
-    const states = new Map<string, ProfileState>()
-    for (const p of own.profiles) {
-      profiles.push(p)
-      owners.set(p.id, this.paths.agentId)
-      const st = own.states.get(p.id)
-      if (st) states.set(p.id, st)
-    }
     const parent = this.parentAgentId
-    if (parent) {
-      const inherited = this.store(parent).snapshot()
-      for (const p of inherited.profiles) {
-        if (owners.has(p.id)) continue
-        profiles.push(p)
-        owners.set(p.id, parent)
-        const st = inherited.states.get(p.id)
-        if (st) states.set(p.id, st)
-      }
-    }
-    profiles.sort(
-      (a, b) => compareStrings(a.credential.provider, b.credential.provider) || compareStrings(a.id, b.id),
-    )
     return {
-      agentId: this.paths.agentId,
-      storePath: this.paths.storePath,
-      profiles,
-      owners,
-      states,
-      orderOverrides: own.orderOverrides,
-      config: this.config,
-      env: this.env.values,
+      ...buildAuthView({
+        agentId: this.paths.agentId,
+        storePath: this.paths.storePath,
+        own: this.store().snapshot(),
+        ...(parent ? { parent: { agentId: parent, snapshot: this.store(parent).snapshot() } } : {}),
+        config: this.config,
+        env: this.env.values,
+      }),
       ...(this.secrets ? viewHooks(this.secrets) : {}),
     }
   }

@@ -264,3 +264,25 @@ export function openRawDatabase(path: string, opts: { readonly?: boolean } = {})
     throw toStoreError(err, { path, readonly })
   }
 }
+
+/**
+ * Doctor's look into a moved-aside corrupt store: the profile ids (never secrets) still
+ * readable from a private in-memory copy of the main file, so the file itself is not touched
+ * and no -shm appears beside it. Undefined when nothing can be read.
+ */
+export function peekProfileIds(
+  path: string,
+): Array<{ profileId: string; provider: string; type: string }> | undefined {
+  let db: Db | undefined
+  try {
+    if (fs.statSync(path).size > 64 * 1024 * 1024) return undefined
+    db = openInMemoryCopy(path)
+    return db
+      .prepare('SELECT profile_id AS profileId, provider, type FROM auth_profiles ORDER BY profile_id')
+      .all() as Array<{ profileId: string; provider: string; type: string }>
+  } catch {
+    return undefined
+  } finally {
+    db?.close()
+  }
+}

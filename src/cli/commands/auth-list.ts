@@ -2,13 +2,15 @@
  * `openclaw models auth list [--provider <id>] [--json] [--plain] [--agent <id>]`: saved profiles
  * of an agent (own and read-through), never secrets.
  */
-import { unusableFor } from '../../auth/cooldown.ts'
-import { evaluateEligibility } from '../../auth/eligibility.ts'
-import { formatRemaining, profileHealth } from '../../auth/health.ts'
+import { activeWindows } from '../../auth/cooldown.ts'
+import { healthRow } from '../../auth/credential-health.ts'
+import { formatRemaining } from '../../auth/health.ts'
 import { normalizeProviderId } from '../../auth/profile-id.ts'
 import type { AuthView } from '../../auth/resolve.ts'
-import type { StoredProfile } from '../../auth/types.ts'
+import { recoveryFor } from '../../auth/status-report.ts'
+import { type StoredProfile, WHOLE_PROFILE } from '../../auth/types.ts'
 import { EXIT } from '../../errors.ts'
+import { MIGRATION_COMMAND, MIGRATION_REQUIRED_CODE } from '../../migrate/legacy-detect.ts'
 import { AgentRuntime } from '../../runtime/agent-runtime.ts'
 import { type CommandContext, err, out, printJson } from '../context.ts'
 import { boolOpt, stringOpt } from '../parse-args.ts'
@@ -23,6 +25,17 @@ export interface ListRow {
   reason: string
   expiresAt: number | null
   owner: string
+  /** Active cooldowns (per model, `*` = whole profile) and disables, with the recovery action. */
+  unavailable: Array<{
+    kind: 'cooldown' | 'disabled'
+    reason: string
+    model: string
+    until: number
+    remainingMs: number
+    recovery: string
+  }>
+  /** Set when the provider refused the refresh token: only a new login helps. */
+  reauth?: { reason: string; command: string }
 }
 
 export async function run(ctx: CommandContext): Promise<number> {
@@ -37,21 +50,41 @@ export async function run(ctx: CommandContext): Promise<number> {
     const rows = view.profiles
       .filter((p) => provider === undefined || normalizeProviderId(p.credential.provider) === provider)
       .map((p) => listRow(view, p, now))
+    // Legacy files + empty store: the runtime fails closed, so "no profiles" must not read as
+    // "nothing to do" (auth-spec 5.1).
+    const migration = runtime.legacyMigrationRequired()
+    if (migration) err(ctx, `error: ${migration.message}\n  fix: ${MIGRATION_COMMAND}`)
     if (boolOpt(ctx.parsed, 'json')) {
       printJson(ctx, {
         agentId: runtime.paths.agentId,
         agentDir: runtime.paths.agentDir,
         storePath: runtime.paths.storePath,
         profiles: rows,
+        ...(migration
+          ? {
+              migrationRequired: {
+                code: MIGRATION_REQUIRED_CODE,
+                message: migration.message,
+                files: migration.details?.files ?? [],
+                fix: MIGRATION_COMMAND,
+              },
+            }
+          : {}),
       })
     } else if (boolOpt(ctx.parsed, 'plain')) {
       for (const r of rows) out(ctx, r.id)
     } else if (rows.length === 0) {
-      out(ctx, 'No auth profiles found.')
+      out(
+        ctx,
+        migration
+          ? `No auth profiles found: legacy auth files wait for import (${MIGRATION_COMMAND}).`
+          : 'No auth profiles found.',
+      )
     } else {
       printTable(ctx, rows, view.agentId)
+      printRecovery(ctx, rows)
     }
-    return EXIT.ok
+    return migration ? EXIT.failure : EXIT.ok
   } finally {
     runtime.close()
   }
@@ -59,28 +92,31 @@ export async function run(ctx: CommandContext): Promise<number> {
 
 export function listRow(view: AuthView, p: StoredProfile, now: number): ListRow {
   const c = p.credential
-  const elig = evaluateEligibility(p, {
-    now,
-    configMode: view.config.auth?.profiles?.[p.id]?.mode,
-    refState: view.refState,
-  })
-  const h = profileHealth(p, now)
+  // The same row `models status` builds: expiry, eligibility and the OAuth re-auth marker.
+  const h = healthRow(view, p, now, true)
   let credential: ListRow['credential']
-  if (elig.reason === 'missing_credential') credential = 'missing'
+  if (h.reason === 'missing_credential') credential = 'missing'
   else if (c.type === 'api_key') credential = c.keyRef ? 'api-key-ref' : 'api-key'
   else if (c.type === 'token') credential = c.tokenRef ? 'token-ref' : 'token'
   else credential = 'oauth'
   const st = view.states.get(p.id)
-  const blocked = st ? unusableFor(st, undefined, now) : undefined
+  const windows = st ? activeWindows(st, now) : []
+  const blocked = windows.find((w) => w.model === WHOLE_PROFILE)
+  const reauth = h.refresh?.status === 'reauth_required' ? h.refresh : undefined
   let status: string
-  if (elig.reason === 'missing_credential' || elig.reason === 'unresolved_ref') status = 'missing'
-  else if (blocked)
-    status = `${blocked.scope === 'disabled' ? 'disabled' : 'cooldown'} ${formatRemaining(blocked.until - now)}`
+  if (h.status === 'missing' && (h.reason === 'missing_credential' || h.reason === 'unresolved_ref'))
+    status = 'missing'
+  else if (reauth) status = 'expired (re-auth required)'
+  else if (blocked) status = `${blocked.kind} ${formatRemaining(blocked.remainingMs)} (${blocked.reason})`
   else if (h.status === 'expired') status = h.refreshable ? 'expired (refreshable)' : 'expired'
   else if (h.remainingMs !== undefined && h.remainingMs > 0)
     status = `expires in ${formatRemaining(h.remainingMs)}`
   else if (h.status === 'missing') status = 'missing'
   else status = 'ok'
+  // A model-scoped cooldown leaves the profile usable for other models: say so next to it.
+  const scoped = windows.filter((w) => w.model !== WHOLE_PROFILE)
+  if (!blocked && scoped.length)
+    status += `; ${scoped.map((w) => `cooldown ${formatRemaining(w.remainingMs)} for ${w.model} (${w.reason})`).join(', ')}`
   return {
     id: p.id,
     provider: normalizeProviderId(c.provider),
@@ -88,10 +124,37 @@ export function listRow(view: AuthView, p: StoredProfile, now: number): ListRow 
     credential,
     account: c.email ?? c.displayName ?? null,
     status,
-    reason: elig.reason,
+    reason: h.reason,
     expiresAt: h.expiresAt ?? null,
     owner: view.owners.get(p.id) ?? view.agentId,
+    unavailable: windows.map((w) => ({
+      kind: w.kind,
+      reason: w.reason,
+      model: w.model,
+      until: w.until,
+      remainingMs: w.remainingMs,
+      recovery: recoveryFor(p.id, w.reason),
+    })),
+    ...(reauth ? { reauth: { reason: reauth.reason, command: reauth.command ?? '' } } : {}),
   }
+}
+
+/** Under the table: why each unavailable or re-auth-required profile is so, and what to run. */
+function printRecovery(ctx: CommandContext, rows: ListRow[]): void {
+  const lines: string[] = []
+  for (const r of rows) {
+    if (r.reauth) lines.push(`- ${r.id}: re-auth required (${r.reauth.reason}); run: ${r.reauth.command}`)
+    for (const u of r.unavailable) {
+      const scope = u.model === WHOLE_PROFILE ? 'all models' : `model ${u.model}`
+      lines.push(
+        `- ${r.id}: ${u.kind === 'disabled' ? 'disabled' : 'cooling down'} (${u.reason}, ${scope}), ${formatRemaining(u.remainingMs)} left; ${u.recovery}`,
+      )
+    }
+  }
+  if (lines.length === 0) return
+  out(ctx, '')
+  out(ctx, 'Needs attention:')
+  for (const l of lines) out(ctx, l)
 }
 
 function printTable(ctx: CommandContext, rows: ListRow[], agentId: string): void {

@@ -45,6 +45,15 @@ export async function run(ctx: CommandContext): Promise<number> {
   const runtime = AgentRuntime.open({ env: ctx.env, cwd: ctx.cwd, agentFlag })
   try {
     method = pickMethod(stringOpt(ctx.parsed, 'method'), provider, runtime)
+    if (stringOpt(ctx.parsed, 'model') !== undefined && method !== 'cli') {
+      throw new OpenclawError(
+        'usage',
+        '--model only applies to --method cli (it routes a model to claude-cli).',
+        {
+          hint: 'Example: openclaw models auth login --provider anthropic --method cli --model anthropic/claude-sonnet-4-5',
+        },
+      )
+    }
     for (const line of runtime.diagnostics()) err(ctx, line)
     if (boolOpt(ctx.parsed, 'force')) {
       const removed = removeProviderProfiles(

@@ -2,17 +2,19 @@
  * `openclaw models auth setup-token --provider anthropic [--profile-id <id>] [--expires-in <d>]
  * [--yes] [--agent <id>]`: runs `claude setup-token` (from PATH or
  * `agents.defaults.cliBackends.claude-cli.command`) in this terminal, takes the token it prints,
- * checks its `sk-ant-oat01-` shape and stores it as a `token` profile (no refresh: setup-tokens
- * are long-lived). `claude setup-token` is interactive, so this needs a TTY; without one it says
+ * checks its `sk-ant-oat01-` shape and stores it as a `token` profile under `anthropic:default`
+ * (a provider-owned flow's own default, auth-spec 1.3) with an expiry: `--expires-in`, else the
+ * lifetime claude states, else one year (no refresh: setup-tokens are long-lived). `claude setup-token` is interactive, so this needs a TTY; without one it says
  * how to paste a token made elsewhere instead.
  */
 import { parseDuration } from '../../auth/duration.ts'
+import { formatRemaining } from '../../auth/health.ts'
 import { normalizeProviderId, parseProfileId, validateProviderId } from '../../auth/profile-id.ts'
 import { saveProfileThenConfig } from '../../auth/save-profile.ts'
 import type { TokenCredential } from '../../auth/types.ts'
 import { resolveClaudeCommand } from '../../claude-cli/command.ts'
 import { runClaudeSetupToken } from '../../claude-cli/run-setup-token.ts'
-import { SETUP_TOKEN_RE } from '../../claude-cli/setup-token-output.ts'
+import { SETUP_TOKEN_DEFAULT_TTL_MS, SETUP_TOKEN_RE } from '../../claude-cli/setup-token-output.ts'
 import { EXIT, OpenclawError } from '../../errors.ts'
 import { recordProfile } from '../../oauth/profile-config.ts'
 import { AgentRuntime } from '../../runtime/agent-runtime.ts'
@@ -83,11 +85,16 @@ export async function run(ctx: CommandContext): Promise<number> {
         },
       )
     }
+    // An expiry is always recorded, so `--check` warns a day before the token dies: the flag,
+    // else the lifetime claude printed, else the documented one year.
+    const lifetime = ttlMs ?? r.validForMs ?? SETUP_TOKEN_DEFAULT_TTL_MS
+    const from =
+      ttlMs !== undefined ? '--expires-in' : r.validForMs !== undefined ? 'as claude stated' : 'default'
     const credential: TokenCredential = {
       type: 'token',
       provider,
       token: r.token,
-      ...(ttlMs !== undefined ? { expires: ctx.clock() + ttlMs } : {}),
+      expires: ctx.clock() + lifetime,
     }
     saveProfileThenConfig(
       store,
@@ -95,7 +102,10 @@ export async function run(ctx: CommandContext): Promise<number> {
       () => store.upsertProfile(profileId, credential),
       () => recordProfile(runtime.paths.configPath, ctx.env, profileId, { provider, mode: 'token' }),
     )
-    out(ctx, `Saved ${profileId} (token, from claude setup-token) to ${store.path}`)
+    out(
+      ctx,
+      `Saved ${profileId} (token, from claude setup-token, expires in ${formatRemaining(lifetime)} ${from}) to ${store.path}`,
+    )
     out(ctx, 'Check it with: openclaw models status')
     return EXIT.ok
   } finally {

@@ -3,10 +3,12 @@
  * `--check` exits exactly 0 (ok), 1 (expired or missing) or 2 (expiring); any other failure
  * of this command exits with a different code (see errors.ts EXIT), never 2.
  */
-import { buildStatusReport } from '../../auth/status-report.ts'
+import { buildStatusReport, NO_CREDENTIALS } from '../../auth/status-report.ts'
+import { claudeCliStatusInputs } from '../../claude-cli/status-inputs.ts'
 import { EXIT, OpenclawError } from '../../errors.ts'
 import { parseProbeOptions } from '../../probe/options.ts'
 import { AgentRuntime } from '../../runtime/agent-runtime.ts'
+import { listCorruptAside } from '../../store/corrupt-aside.ts'
 import { type CommandContext, err, out, printJson } from '../context.ts'
 import { boolOpt, stringOpt } from '../parse-args.ts'
 import { renderStatusText } from '../render/status-text.ts'
@@ -22,11 +24,17 @@ export async function run(ctx: CommandContext): Promise<number> {
     await runtime.activateSecrets()
     for (const line of runtime.diagnostics()) err(ctx, line)
     const now = ctx.clock()
-    const report = buildStatusReport(runtime.view(), now)
+    const report = buildStatusReport(
+      runtime.view(),
+      now,
+      claudeCliStatusInputs(runtime.config, runtime.env.values, now),
+    )
     // Legacy files + empty store: the runtime fails closed, so status must say so (auth-spec 5.1).
     const migration = runtime.legacyMigrationRequired()
     if (migration) {
       if (!check) err(ctx, `error: ${migration.message}\n  fix: ${migration.hint ?? 'openclaw doctor --fix'}`)
+      // "No credentials" is true but beside the point: the legacy files are what is missing.
+      report.check.problems = report.check.problems.filter((p) => p.code !== NO_CREDENTIALS)
       report.check.problems.unshift({
         level: 'error',
         provider: '*',
@@ -35,6 +43,16 @@ export async function run(ctx: CommandContext): Promise<number> {
       })
       report.check.exitCode = 1
     }
+    // Earlier stores moved aside as corrupt hold the old credentials: say so on every run
+    // (stderr, so cron mail shows it) without changing the exit code, which only speaks about
+    // the credentials in use.
+    const corrupt = listCorruptAside(runtime.paths.storePath)
+    if (!json)
+      for (const c of corrupt)
+        err(
+          ctx,
+          `note: a corrupt credential store was moved aside to ${c.path}; it holds the credentials this agent had before. See: openclaw doctor`,
+        )
     if (migration && probeOpts) throw migration
     // The probe pulls in the gateway's upstream code, translators and OAuth: load it only when
     // asked, so the cron path (`--check`) stays close to `node -e 0`.
@@ -60,6 +78,7 @@ export async function run(ctx: CommandContext): Promise<number> {
             appliedKeys: runtime.env.shellApplied,
           },
           envFiles: runtime.env.files,
+          corruptStores: corrupt.map((c) => ({ path: c.path, movedAt: c.movedAt ?? null })),
         },
         check: report.check,
       })

@@ -1,20 +1,21 @@
 /**
  * `openclaw secrets reload [--json]`: resolves every SecretRef now (all agent stores and
- * openclaw.json) and reports each ok or failed. Telling a running gateway to swap its snapshot
- * is a later issue; the output says so instead of pretending. Exit 1 when any ref failed.
+ * openclaw.json) and reports each ok or failed, then tells a running gateway to re-resolve its
+ * own snapshot (so a rotated file or vault value takes effect without a restart) and says
+ * whether it did. Exit 1 when any ref failed or a running gateway could not be told.
  */
 import { EXIT } from '../../errors.ts'
-import { DEFAULT_PORT, parsePort } from '../../gateway/bind-policy.ts'
-import { getStatus, localGatewayTls } from '../../gateway/tls/local-client.ts'
 import { AgentRuntime } from '../../runtime/agent-runtime.ts'
 import { readAgentStores } from '../../secrets/audit-inputs.ts'
 import { configRefs, describeUse, profileRefs, type RefEntry } from '../../secrets/collect-refs.ts'
 import { formatRef } from '../../secrets/ref.ts'
 import { resolveSecretRefs } from '../../secrets/resolver.ts'
 import { type CommandContext, err, out, printJson } from '../context.ts'
+import { callGateway, gatewayTarget } from '../gateway-client.ts'
 import { boolOpt } from '../parse-args.ts'
 
-const PROBE_TIMEOUT_MS = 1000
+/** Re-resolving may run exec providers (5 s timeout each); give the gateway that long and more. */
+const RELOAD_TIMEOUT_MS = 15_000
 
 export async function run(ctx: CommandContext): Promise<number> {
   const runtime = AgentRuntime.open({ env: ctx.env, cwd: ctx.cwd })
@@ -36,7 +37,18 @@ export async function run(ctx: CommandContext): Promise<number> {
         ...(failed ? { code: failed.code, message: failed.message } : {}),
       }
     })
-    const gateway = await gatewayNote(runtime)
+    // A gateway.auth token/password kept in a ref authenticates us with the value just resolved.
+    const authRef = entries.find(
+      (e) =>
+        e.use.kind === 'config' &&
+        (e.use.path === 'gateway.auth.token' || e.use.path === 'gateway.auth.password'),
+    )
+    const resolvedAuth = authRef ? snapshot.result(authRef.ref) : undefined
+    const gateway = await notifyGateway(
+      runtime,
+      runtime.env.values,
+      resolvedAuth?.ok ? resolvedAuth.value : undefined,
+    )
     if (boolOpt(ctx.parsed, 'json')) {
       printJson(ctx, { refs: rows, gateway })
     } else {
@@ -48,31 +60,68 @@ export async function run(ctx: CommandContext): Promise<number> {
       if (rows.length > 0) out(ctx, `${rows.length} ref(s): ${rows.length - failed} ok, ${failed} failed`)
       err(ctx, gateway.note)
     }
-    return rows.some((r) => !r.ok) ? EXIT.failure : EXIT.ok
+    const gatewayFailed = gateway.reachable && !gateway.notified
+    return rows.some((r) => !r.ok) || gatewayFailed ? EXIT.failure : EXIT.ok
   } finally {
     runtime.close()
   }
 }
 
-/** Honest about what happened to a running gateway: this build cannot tell it anything yet. */
-async function gatewayNote(
+export interface GatewayReloadNote {
+  url: string
+  reachable: boolean
+  /** True when the running gateway accepted `models.reload` and re-resolved its refs. */
+  notified: boolean
+  /** What the gateway's own re-resolution found (counts only, never values or ids). */
+  refs?: { total: number; failed: number }
+  note: string
+}
+
+/**
+ * Tells a running gateway to re-read its config and re-resolve every SecretRef (`models.reload`
+ * on the /ws control plane), and says what happened. No gateway running is a normal answer.
+ */
+async function notifyGateway(
   runtime: AgentRuntime,
-): Promise<{ url: string; reachable: boolean; notified: false; note: string }> {
-  let port = DEFAULT_PORT
-  try {
-    port =
-      parsePort(runtime.env.values.OPENCLAW_GATEWAY_PORT, 'OPENCLAW_GATEWAY_PORT') ??
-      parsePort(runtime.config.gateway?.port, 'gateway.port') ??
-      DEFAULT_PORT
-  } catch {
-    // A bad port setting is the gateway command's error to report; probe the default.
+  env: CommandContext['env'],
+  refSecret: string | undefined,
+): Promise<GatewayReloadNote> {
+  const fromConfig = gatewayTarget(runtime.config, env)
+  const target = { ...fromConfig, secret: fromConfig.secret ?? refSecret }
+  const call = await callGateway(target, 'models.reload', {}, RELOAD_TIMEOUT_MS)
+  // Reported like doctor reports the gateway: its http(s) origin, not the /ws endpoint.
+  const url = target.url.replace(/^ws/, 'http').replace(/\/ws$/, '')
+  if (!call.reached) {
+    return {
+      url,
+      reachable: false,
+      notified: false,
+      note: `No gateway is running at ${url} (${call.reason}); nothing to notify (a gateway resolves refs when it starts).`,
+    }
   }
-  const t = localGatewayTls(runtime.config)
-  const url = `${t.scheme}://127.0.0.1:${port}`
-  const health = await getStatus(`${url}/health`, PROBE_TIMEOUT_MS, t.options)
-  const reachable = 'status' in health && health.status === 200
-  const note = reachable
-    ? `A gateway answers at ${url}, but this build cannot tell a running gateway to reload secrets yet (planned); restart it to use the new values.`
-    : `No gateway is reachable at ${url}; nothing was notified (a gateway resolves refs when it starts).`
-  return { url, reachable, notified: false, note }
+  if (!call.ok) {
+    return {
+      url,
+      reachable: true,
+      notified: false,
+      note: `The gateway at ${url} refused the reload (${call.code}: ${call.message}); it still uses the values it resolved before. Set OPENCLAW_GATEWAY_TOKEN (or gateway.auth.token) so the CLI can reach it, or restart it.`,
+    }
+  }
+  const p = (call.payload ?? {}) as { reloaded?: boolean; refs?: { total: number; failed: number } }
+  if (p.reloaded !== true) {
+    return {
+      url,
+      reachable: true,
+      notified: false,
+      note: `The gateway at ${url} could not reload its config and keeps the previous one; its log says why.`,
+    }
+  }
+  const refs = p.refs ?? { total: 0, failed: 0 }
+  return {
+    url,
+    reachable: true,
+    notified: true,
+    refs,
+    note: `Told the running gateway at ${url}: it re-resolved ${refs.total} ref(s)${refs.failed ? `, ${refs.failed} failed` : ''} and uses the new values from now on.`,
+  }
 }

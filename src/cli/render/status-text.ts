@@ -40,7 +40,7 @@ export function renderStatusText(ctx: CommandContext, r: StatusReport, meta: Sta
   if (r.auth.providers.length === 0) lines.push('- no providers configured and no credentials found')
   for (const p of r.auth.providers) {
     const parts = [
-      `effective=${p.effective.kind}:${p.effective.detail}`,
+      `effective=${effectiveText(p.effective)}`,
       `profiles=${p.profiles.count} (oauth=${p.profiles.oauth}, token=${p.profiles.token}, api_key=${p.profiles.apiKey})`,
     ]
     if (p.env)
@@ -88,6 +88,37 @@ export function renderStatusText(ctx: CommandContext, r: StatusReport, meta: Sta
       }
     }
   }
+  const cli = r.auth.claudeCli
+  if (cli) {
+    lines.push('', bold('Claude CLI login (claude-cli runtime)'))
+    const who = cli.account ?? (cli.loggedIn ? 'an account without a recorded email' : 'not logged in')
+    const link =
+      cli.linkedAccount === null
+        ? 'not linked (run: openclaw models auth login --provider anthropic --method cli)'
+        : `linked to ${cli.linkedAccount}`
+    const when =
+      cli.remainingMs === undefined
+        ? []
+        : cli.remainingMs > 0
+          ? [`access token expires in ${formatRemaining(cli.remainingMs)}`]
+          : [`access token expired ${formatRemaining(-cli.remainingMs)} ago`]
+    const renew = cli.refreshable ? ['claude renews it itself'] : cli.loggedIn ? ['no refresh token'] : []
+    const notes = [...when, ...renew].join('; ')
+    lines.push(
+      `- ${who}, ${link}: ${statusWord(ctx, cli.status, cli.refreshable)}${notes ? ` (${notes})` : ''}`,
+    )
+    if (cli.refusal)
+      lines.push(
+        `    refused: ${cli.refusal.message}${cli.refusal.hint ? `\n    fix: ${cli.refusal.hint}` : ''}`,
+      )
+    lines.push(`    routed to claude-cli: ${cli.routedModels.join(', ')}`)
+    lines.push(
+      cli.serves.length
+        ? `    serves (no OpenClaw credential is selected for them): ${cli.serves.join(', ')}`
+        : '    serves no model in use on its own login (an OpenClaw credential is passed to claude, or no routed model is in use)',
+    )
+    lines.push(`    credentials: ${cli.credentialsPath}`)
+  }
   if (r.auth.unusableProfiles.length) {
     lines.push('', bold('Unavailable auth profiles'))
     for (const u of r.auth.unusableProfiles) {
@@ -98,6 +129,16 @@ export function renderStatusText(ctx: CommandContext, r: StatusReport, meta: Sta
   }
   lines.push('')
   return lines.join('\n')
+}
+
+/** `env:ANTHROPIC_API_KEY`, `profile:anthropic:work`: the kind once, even where the detail names it. */
+function effectiveText(e: StatusReport['auth']['providers'][number]['effective']): string {
+  if (e.kind === 'none') return 'none'
+  if (e.kind === 'env') {
+    const shell = e.detail.startsWith('shell env: ')
+    return `env:${e.detail.replace(/^(shell )?env: /, '')}${shell ? ' (login shell)' : ''}`
+  }
+  return `${e.kind}:${e.detail}`
 }
 
 function statusWord(ctx: CommandContext, status: string, refreshable: boolean): string {

@@ -6,6 +6,7 @@
 import { formatRemaining } from '../../auth/health.ts'
 import { normalizeProviderId, parseProfileId, validateProviderId } from '../../auth/profile-id.ts'
 import { buildStatusReport } from '../../auth/status-report.ts'
+import { claudeCliStatusInputs } from '../../claude-cli/status-inputs.ts'
 import { scrubProfileFromConfig } from '../../config/auth-config-edit.ts'
 import { updateConfig } from '../../config/write.ts'
 import { OpenclawError } from '../../errors.ts'
@@ -48,7 +49,7 @@ const authStatus: Handler = (params, { state }) => {
   const agent = agentOf(params, state)
   const now = state.clock()
   const view = state.view(agent.agentId)
-  const report = buildStatusReport(view, now)
+  const report = buildStatusReport(view, now, claudeCliStatusInputs(state.config, state.env, now))
   const lockedOrder = (provider: string) => view.orderOverrides[provider] !== undefined
   return {
     ts: now,
@@ -181,7 +182,7 @@ const chatAbort: Handler = (params, { runs }) => {
 const reload: Handler = async (_params, { state }) => {
   const ok = await state.reloadAll()
   state.invalidateAll()
-  return { reloaded: ok, secretErrors: state.gatewaySecrets.errors }
+  return { reloaded: ok, secretErrors: state.gatewaySecrets.errors, refs: state.secretCounts }
 }
 
 const runsList: Handler = (_params, { runs }) => ({
