@@ -56,6 +56,17 @@ export function authFindings(s: DoctorState): Finding[] {
         fix: { command: `openclaw models auth clear-cooldown ${u.profileId}${agentFlag}`, automatic: false },
       })
     }
+    for (const u of a.unusableKeys ?? []) {
+      const scope = u.model === '*' ? 'all models' : `model ${u.model}`
+      out.push({
+        id: `auth.${u.kind}:${u.keyId}`,
+        area: 'auth',
+        level: 'warning',
+        title: `${u.key} is ${u.kind === 'disabled' ? 'disabled' : 'cooling down'} (${u.reason}, ${scope}), ${formatRemaining(u.remainingMs)} left`,
+        detail: u.recovery,
+        fix: { command: `openclaw models auth clear-cooldown ${u.key}`, automatic: false },
+      })
+    }
     if (a.codexIds.length) {
       out.push({
         id: `auth.codex-ids:${a.agentId}`,

@@ -25,6 +25,7 @@ import { formatRef } from '../secrets/ref.ts'
 import { type RefErrorLookup, type SecretsSnapshot, viewHooks } from '../secrets/snapshot.ts'
 import { CredentialStore } from '../store/credential-store.ts'
 import { compareStrings } from '../util/compare.ts'
+import { copyKeyStates } from './key-states.ts'
 
 export interface RuntimeOptions {
   env: Readonly<Record<string, string | undefined>>
@@ -141,6 +142,16 @@ export class AgentRuntime {
       : this.defaultAgentId
   }
 
+  /** Whose store holds env / config key state: the root of the read-through chain. */
+  get keyStateAgentId(): string {
+    return this.parentAgentId ?? this.paths.agentId
+  }
+
+  /** Built-in providers plus every `models.providers.<id>`, for env-key lookups. */
+  providerIds(): string[] {
+    return [...new Set([...COMMON_PROVIDERS, ...Object.keys(this.config.models?.providers ?? {})])]
+  }
+
   storePathOf(agentId: string): string {
     return agentId === this.paths.agentId
       ? this.paths.storePath
@@ -186,8 +197,8 @@ export class AgentRuntime {
       if (st) states.set(p.id, st)
     }
     const parent = this.parentAgentId
-    if (parent) {
-      const inherited = this.store(parent).snapshot()
+    const inherited = parent ? this.store(parent).snapshot() : undefined
+    if (parent && inherited) {
       for (const p of inherited.profiles) {
         if (owners.has(p.id)) continue
         profiles.push(p)
@@ -196,6 +207,7 @@ export class AgentRuntime {
         if (st) states.set(p.id, st)
       }
     }
+    copyKeyStates((inherited ?? own).states, states)
     profiles.sort(
       (a, b) => compareStrings(a.credential.provider, b.credential.provider) || compareStrings(a.id, b.id),
     )
