@@ -217,11 +217,21 @@ export const COMMANDS: readonly CommandDef[] = [
   },
   {
     path: ['models', 'auth', 'clear-cooldown'],
-    summary: 'Clear cooldowns and disables of one profile (e.g. after topping up credits)',
-    args: ['profileId'],
-    minArgs: 1,
+    summary: 'Clear cooldowns and disables of a profile or env key (e.g. after topping up credits)',
+    args: ['profileId|env:VAR[n]|models.providers.<id>.apiKey'],
+    minArgs: 0,
     maxArgs: 1,
-    options: { agent, json },
+    options: {
+      agent,
+      json,
+      provider: { ...provider, description: 'With --env: the provider whose env/config keys to clear' },
+      env: { type: 'boolean', description: 'Clear every stored env/config key cooldown of --provider' },
+    },
+    examples: [
+      'openclaw models auth clear-cooldown anthropic:work',
+      'openclaw models auth clear-cooldown env:ANTHROPIC_API_KEYS[1]',
+      'openclaw models auth clear-cooldown --provider anthropic --env',
+    ],
     load: () => import('./commands/auth-clear-cooldown.ts'),
   },
   {
