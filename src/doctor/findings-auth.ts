@@ -121,7 +121,14 @@ export function legacyFindings(s: DoctorState): Finding[] {
       area: 'legacy',
       level: 'warning',
       title: `Legacy state dir ${c.dir} (older product name) found`,
-      detail: `Agents: ${c.agents.join(', ') || '(none)'}. Its credentials can be imported into ${s.stateDir}; sources are archived, never deleted.`,
+      detail: [
+        `Agents: ${c.agents.join(', ') || '(none)'}. Its credentials can be imported into ${s.stateDir}; sources are archived, never deleted.`,
+        ...(c.envFile
+          ? [
+              `${c.envFile.path} sets ${c.envFile.names.join(', ')}; openclaw does not read it. The import appends these to ${s.stateDir}/.env (0600) without overwriting entries already there.`,
+            ]
+          : []),
+      ].join('\n'),
       fix: {
         command: 'openclaw doctor --fix --yes',
         description: 'import asks first; --yes accepts',

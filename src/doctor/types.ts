@@ -104,7 +104,12 @@ export interface LegacyAgentCheck {
 
 export interface LegacyCheck {
   agents: LegacyAgentCheck[]
-  clawdbot?: { dir: string; agents: string[] }
+  clawdbot?: {
+    dir: string
+    agents: string[]
+    /** Its `.env` (seed 004's daemon keys), by entry names only. */
+    envFile?: { path: string; names: string[] }
+  }
 }
 
 export interface NetworkCheck {
