@@ -7,7 +7,8 @@
 import { collectEnvApiKeys } from '../env/env-keys.ts'
 import { unusableFor } from './cooldown.ts'
 import { configKeyStateId, envKeyStateId } from './key-state-id.ts'
-import type { ProfileState } from './types.ts'
+import type { Candidate } from './resolve.ts'
+import type { FailureClass, ProfileState } from './types.ts'
 
 export interface KeySource {
   kind: 'env' | 'config'
@@ -24,7 +25,7 @@ export interface KeyAvailability {
   available: boolean
   unusable?: {
     until: number
-    reason: import('./types.ts').FailureClass
+    reason: FailureClass
     scope: 'profile' | 'model' | 'disabled'
   }
 }
@@ -51,16 +52,39 @@ export function keySourcesFor(provider: string, env: Env, configSecret: string |
   return out
 }
 
-const AVAILABLE: KeyAvailability = { available: true }
-
-/** Per request: whether the key is cooling down or disabled for `model` right now. */
-export function keyAvailability(
-  stateId: string,
+/**
+ * Per request: the key as a candidate, available unless it is cooling down or disabled for
+ * `model` right now. One object per key (the common case, no state row, allocates nothing else).
+ */
+export function keyCandidate(
+  k: KeySource,
+  index: number,
   states: ReadonlyMap<string, ProfileState>,
   model: string | undefined,
   now: number,
-): KeyAvailability {
-  const st = states.get(stateId)
+): Candidate {
+  const st = states.get(k.stateId)
   const u = st ? unusableFor(st, model, now) : undefined
-  return u ? { available: false, unusable: { until: u.until, reason: u.reason, scope: u.scope } } : AVAILABLE
+  const c: Candidate =
+    k.kind === 'env'
+      ? {
+          kind: 'env',
+          varName: k.varName!,
+          source: k.source,
+          mode: 'api_key',
+          secret: k.secret,
+          index,
+          stateId: k.stateId,
+          available: u === undefined,
+        }
+      : {
+          kind: 'config',
+          source: k.source,
+          mode: 'api_key',
+          secret: k.secret,
+          stateId: k.stateId,
+          available: u === undefined,
+        }
+  if (u) c.unusable = { until: u.until, reason: u.reason, scope: u.scope }
+  return c
 }

@@ -6,7 +6,7 @@
 import type { OpenclawConfig } from '../config/types.ts'
 import { OpenclawError } from '../errors.ts'
 import { evaluateEligibility } from './eligibility.ts'
-import { type KeyAvailability, type KeySource, keyAvailability, keySourcesFor } from './key-candidates.ts'
+import { type KeyAvailability, type KeySource, keyCandidate, keySourcesFor } from './key-candidates.ts'
 import { applyOrder, type OrderPlan, type OrderResult, prepareOrder } from './order.ts'
 import { normalizeProviderId } from './profile-id.ts'
 import type { CredentialType, FailureClass, ProfileState, SecretRef, StoredProfile } from './types.ts'
@@ -138,14 +138,8 @@ export function resolveProviderAuth(view: AuthView, req: ResolveRequest): Resolv
   const blockedByRef = order.excluded.some((e) => e.reason === 'unresolved_ref')
   if (candidates.length === 0 && !disabledByEmptyOrder && !blockedByRef) {
     cached.keys ??= keySourcesFor(provider, view.env, configKeySecret(view, provider))
-    for (let index = 0; index < cached.keys.length; index++) {
-      const k = cached.keys[index]!
-      const a = keyAvailability(k.stateId, view.states, req.model, req.now)
-      const base = { source: k.source, mode: 'api_key' as const, secret: k.secret, stateId: k.stateId, ...a }
-      candidates.push(
-        k.kind === 'env' ? { kind: 'env', varName: k.varName!, index, ...base } : { kind: 'config', ...base },
-      )
-    }
+    for (let index = 0; index < cached.keys.length; index++)
+      candidates.push(keyCandidate(cached.keys[index]!, index, view.states, req.model, req.now))
   }
   const effective = candidates.find((c) => c.available)
   let error: OpenclawError | undefined
