@@ -29,6 +29,8 @@ export type ErrorCode =
   | 'invalid_credential'
   | 'invalid_duration'
   | 'profile_not_found'
+  /** An env or config key named on the command line is not set in this environment. */
+  | 'key_not_found'
   | 'profile_provider_mismatch'
   | 'no_credentials'
   /** Legacy auth files wait for `openclaw doctor --fix` while the store is empty (fail closed). */
@@ -122,6 +124,7 @@ function defaultHttpStatus(code: ErrorCode): number {
     case 'invalid_duration':
       return 400
     case 'profile_not_found':
+    case 'key_not_found':
       return 404
     case 'no_credentials':
     case 'reauth_required':

@@ -87,7 +87,29 @@ function runWorker(t: TempHome, killAt?: number): Promise<WorkerRun> {
   })
 }
 
-function endState(t: TempHome) {
+/**
+ * Legacy windows are clamped relative to the import (src/migrate/clamp-window.ts), so their ends
+ * depend on when the import ran: a value inside [from, to] (+ the ladder maximum) is replaced
+ * by a marker, anything else stays as it is and must match exactly.
+ */
+function normaliseTimes(value: unknown, from: number, to: number): unknown {
+  const MAXES: Array<[number, string]> = [
+    [0, '<import time>'],
+    [5 * 60_000, '<import + 5m>'],
+    [60 * 60_000, '<import + 60m>'],
+    [24 * 3_600_000, '<import + 24h>'],
+  ]
+  if (typeof value === 'number') {
+    for (const [ms, mark] of MAXES) if (value >= from + ms && value <= to + ms) return mark
+    return value
+  }
+  if (Array.isArray(value)) return value.map((v) => normaliseTimes(v, from, to))
+  if (value && typeof value === 'object')
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, normaliseTimes(v, from, to)]))
+  return value
+}
+
+function endState(t: TempHome, from: number, to: number) {
   const agents = ['main', 'work']
   const out: Record<string, unknown> = {}
   for (const id of agents) {
@@ -96,7 +118,7 @@ function endState(t: TempHome) {
       const snap = store.snapshot()
       out[id] = {
         profiles: snap.profiles.map((p) => ({ id: p.id, credential: p.credential })),
-        states: [...snap.states.entries()],
+        states: normaliseTimes([...snap.states.entries()], from, to),
         order: snap.orderOverrides,
         lastGood: snap.lastGood,
       }
@@ -117,7 +139,9 @@ function endState(t: TempHome) {
 describe('doctor --fix crash safety', () => {
   it('killed at every marker, a rerun ends in the same state as an uninterrupted run', async () => {
     const reference = setup()
+    const refStart = Date.now()
     const full = await runWorker(reference)
+    const refEnd = Date.now()
     expect(full.killed).toBe(false)
     expect(full.markers).toEqual([
       'after-move-aside openclaw-agent.sqlite.migrating-<ts>',
@@ -131,7 +155,7 @@ describe('doctor --fix crash safety', () => {
       'after-verify auth-profiles.json',
       'before-archive auth-profiles.json',
     ])
-    const expected = endState(reference)
+    const expected = endState(reference, refStart, refEnd)
     expect((expected.main as { profiles: Array<{ id: string }> }).profiles.map((p) => p.id)).toEqual([
       'anthropic:oc',
       'openai:oc',
@@ -146,11 +170,12 @@ describe('doctor --fix crash safety', () => {
 
     for (let killAt = 0; killAt < full.markers.length; killAt++) {
       const t = setup()
+      const start = Date.now()
       const crashed = await runWorker(t, killAt)
       expect(crashed.killed, `kill at ${full.markers[killAt]}`).toBe(true)
       const rerun = await t.run(['doctor', '--fix', '--json'], { env: { OPENCLAW_GATEWAY_PORT: '1' } })
       expect(rerun.code, `rerun after kill at ${full.markers[killAt]}: ${rerun.stderr}`).toBe(0)
-      expect(endState(t), `state after kill at ${full.markers[killAt]}`).toEqual(expected)
+      expect(endState(t, start, Date.now()), `state after kill at ${full.markers[killAt]}`).toEqual(expected)
       // A third run finds nothing left to do.
       const third = await t.run(['doctor', '--fix', '--json'], { env: { OPENCLAW_GATEWAY_PORT: '1' } })
       expect(JSON.parse(third.stdout).migrations).toEqual([])

@@ -62,13 +62,34 @@ describe('doctor --fix: legacy auth-profiles.json + flat auth.json', () => {
     const diagIds = JSON.parse(diag.stdout).findings.map((f: { id: string }) => f.id)
     expect(diagIds).toContain('auth.migration-required:main')
 
+    const fixStart = Date.now()
     const fix = await run(['doctor', '--fix', '--json'])
+    const fixEnd = Date.now()
     expect(fix.code).toBe(0)
     const out = JSON.parse(fix.stdout)
     const ap = out.migrations.find((m: { migration: string }) => m.migration === 'auth-profiles.json')
     expect(ap).toMatchObject({ status: 'imported', agentId: 'main', rejected: [], conflicts: [] })
     expect(ap.imported.sort()).toEqual(['anthropic:personal', 'anthropic:work', 'openai:default'])
     expect(ap.orderSet).toEqual(['anthropic'])
+    // The fixture's windows end in 2100: cut to the ladder maximum from the import, and said so.
+    expect(ap.clamped).toEqual([
+      expect.objectContaining({
+        id: 'anthropic:work',
+        kind: 'cooldown',
+        reason: 'rate_limit',
+        model: '*',
+        requestedUntil: 4102444800000,
+        allowedMs: 5 * 60_000,
+      }),
+      expect.objectContaining({
+        id: 'openai:default',
+        kind: 'disabled',
+        reason: 'billing',
+        model: '*',
+        requestedUntil: 4102444800000,
+        allowedMs: 24 * 3_600_000,
+      }),
+    ])
     expect(ap.archivedTo).toMatch(/auth-profiles\.json\.migrated-\d{4}-\d\d-\d\dT\d\d-\d\d-\d\d-\d{3}Z$/)
     const flat = out.migrations.find((m: { migration: string }) => m.migration === 'auth.json')
     expect(flat).toMatchObject({ status: 'imported', imported: ['openrouter:default'] })
@@ -107,10 +128,16 @@ describe('doctor --fix: legacy auth-profiles.json + flat auth.json', () => {
     >
     expect(state['anthropic:work']!.lastUsed).toBe(1767225600000)
     expect(state['anthropic:work']!.cooldowns).toMatchObject([
-      { model: '*', until: 4102444800000, reason: 'rate_limit', errorCount: 2 },
+      { model: '*', reason: 'rate_limit', errorCount: 2 },
     ])
+    const within = (until: number, maxMs: number) => {
+      expect(until).toBeGreaterThanOrEqual(fixStart + maxMs)
+      expect(until).toBeLessThanOrEqual(fixEnd + maxMs)
+    }
+    within(state['anthropic:work']!.cooldowns[0]!.until, 5 * 60_000)
     expect(state['anthropic:personal']!.cooldowns).toEqual([])
-    expect(state['openai:default']!.disabled).toMatchObject({ until: 4102444800000, reason: 'billing' })
+    expect(state['openai:default']!.disabled).toMatchObject({ reason: 'billing' })
+    within(state['openai:default']!.disabled!.until, 24 * 3_600_000)
     expect(state['openai:default']!.failureCounts).toEqual({ billing: 3 })
     expect(snap.lastGood.anthropic?.profileId).toBe('anthropic:personal')
     // The secrets themselves arrived intact.
@@ -129,6 +156,10 @@ describe('doctor --fix: legacy auth-profiles.json + flat auth.json', () => {
     const after = await run(['models', 'status', '--json'])
     expect(after.code).toBe(0)
     expect(after.stderr).not.toContain('AUTH_PROFILE_MIGRATION_REQUIRED')
+    const unusable = JSON.parse(after.stdout).auth.unusableProfiles
+    expect(Math.max(...unusable.map((u: { remainingMs: number }) => u.remainingMs))).toBeLessThanOrEqual(
+      24 * 3_600_000,
+    )
 
     // Second run: nothing to do, nothing written.
     const filesBefore = fs.readdirSync(agentDir(t)).sort()

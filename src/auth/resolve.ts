@@ -4,10 +4,10 @@
  * runtime does (DECISIONS section 1). Pure: the caller passes an AuthView snapshot and `now`.
  */
 import type { OpenclawConfig } from '../config/types.ts'
-import { collectEnvApiKeys } from '../env/env-keys.ts'
 import { OpenclawError } from '../errors.ts'
 import { loginCommand } from '../oauth/failure.ts'
 import { evaluateEligibility } from './eligibility.ts'
+import { type KeyAvailability, type KeySource, keyCandidate, keySourcesFor } from './key-candidates.ts'
 import { applyOrder, type OrderPlan, type OrderResult, prepareOrder } from './order.ts'
 import { normalizeProviderId } from './profile-id.ts'
 import type { CredentialType, FailureClass, ProfileState, SecretRef, StoredProfile } from './types.ts'
@@ -44,15 +44,24 @@ export type Candidate =
       /** An OAuth profile whose refresh token the provider refused: only a new login helps. */
       reauth?: { reason: string; command: string }
     }
-  | { kind: 'env'; varName: string; source: string; mode: 'api_key'; secret: string; index: number }
-  | { kind: 'config'; source: string; mode: 'api_key'; secret: string }
+  | ({
+      kind: 'env'
+      varName: string
+      source: string
+      mode: 'api_key'
+      secret: string
+      index: number
+      /** Where the key's cooldowns live (key-state-id.ts); never the value. */
+      stateId: string
+    } & KeyAvailability)
+  | ({ kind: 'config'; source: string; mode: 'api_key'; secret: string; stateId: string } & KeyAvailability)
 
 export interface ResolvedAuth {
   provider: string
   model: string | undefined
   order: OrderResult | undefined
   candidates: Candidate[]
-  /** First candidate usable right now (available profile, env key or config key). */
+  /** First candidate usable right now (a profile, env key or config key not cooling down). */
   effective: Candidate | undefined
   /** Set when there is no candidate at all. */
   error: OpenclawError | undefined
@@ -71,6 +80,8 @@ interface CachedPlan {
   plan: OrderPlan
   /** Candidate fields that only change with the view: source label and secret per profile. */
   fixed: Map<string, FixedFields>
+  /** Env / config fallback keys with their state ids; built on first use (most providers have profiles). */
+  keys?: readonly KeySource[]
 }
 
 interface FixedFields {
@@ -114,7 +125,8 @@ export function resolveProviderAuth(view: AuthView, req: ResolveRequest): Resolv
   const provider = normalizeProviderId(req.provider)
   if (req.profileId !== undefined) return resolveExplicit(view, provider, req)
   const configOrder = lookupProviderKey(view.config.auth?.order, provider)
-  const { plan, fixed } = planFor(view, provider, req.now)
+  const cached = planFor(view, provider, req.now)
+  const { plan, fixed } = cached
   const order = applyOrder(plan, { model: req.model, now: req.now, states: view.states, pin: req.pin })
   const candidates: Candidate[] = order.ordered.map((o) => {
     // A user pin may name a profile outside the plan's base list.
@@ -140,29 +152,11 @@ export function resolveProviderAuth(view: AuthView, req: ResolveRequest): Resolv
   // some other credential (auth-spec 2.7: no fallback to env or config keys).
   const blockedByRef = order.excluded.some((e) => e.reason === 'unresolved_ref')
   if (candidates.length === 0 && !disabledByEmptyOrder && !blockedByRef) {
-    collectEnvApiKeys(provider, view.env).forEach((k, index) => {
-      candidates.push({
-        kind: 'env',
-        varName: k.varName,
-        source: k.source,
-        mode: 'api_key',
-        secret: k.value,
-        index,
-      })
-    })
-    const cfgKey = lookupProviderKey(view.config.models?.providers, provider)?.apiKey
-    if (candidates.length === 0 && cfgKey !== undefined) {
-      const secret = typeof cfgKey === 'string' ? cfgKey : view.refValue?.(cfgKey)
-      if (secret)
-        candidates.push({
-          kind: 'config',
-          source: `models.providers.${provider}.apiKey`,
-          mode: 'api_key',
-          secret,
-        })
-    }
+    cached.keys ??= keySourcesFor(provider, view.env, configKeySecret(view, provider))
+    for (let index = 0; index < cached.keys.length; index++)
+      candidates.push(keyCandidate(cached.keys[index]!, index, view.states, req.model, req.now))
   }
-  const effective = candidates.find((c) => c.kind !== 'profile' || c.available)
+  const effective = candidates.find((c) => c.available)
   let error: OpenclawError | undefined
   if (candidates.length === 0) {
     error = disabledByEmptyOrder
@@ -217,6 +211,12 @@ function resolveExplicit(view: AuthView, provider: string, req: ResolveRequest):
     effective: candidate,
     error: undefined,
   }
+}
+
+function configKeySecret(view: AuthView, provider: string): string | undefined {
+  const cfgKey = lookupProviderKey(view.config.models?.providers, provider)?.apiKey
+  if (cfgKey === undefined) return undefined
+  return typeof cfgKey === 'string' ? cfgKey : view.refValue?.(cfgKey)
 }
 
 function pinnedFixed(view: AuthView, id: string): FixedFields {

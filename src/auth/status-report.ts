@@ -9,6 +9,7 @@ import { maskSecret } from '../util/mask.ts'
 import { activeWindows } from './cooldown.ts'
 import { healthRow, problemsFor, profileLabel, refDetail } from './credential-health.ts'
 import { DEFAULT_WARN_MS, providerHealthRollup } from './health.ts'
+import { envRow, modelsWithWindows, unusableKeys } from './key-status.ts'
 import { agentModelSelection, modelRefsInUse, providersInUse } from './model-ref.ts'
 import { normalizeProviderId } from './profile-id.ts'
 import { type AuthView, lookupProviderKey, resolveProviderAuth } from './resolve.ts'
@@ -18,10 +19,19 @@ import type {
   ProviderStatus,
   StatusInputs,
   StatusReport,
+  UnusableKey,
   UnusableProfile,
 } from './status-types.ts'
 
-export type { CheckProblem, CredentialHealthRow, ProviderStatus, StatusInputs, StatusReport, UnusableProfile }
+export type {
+  CheckProblem,
+  CredentialHealthRow,
+  ProviderStatus,
+  StatusInputs,
+  StatusReport,
+  UnusableKey,
+  UnusableProfile,
+}
 export { profileLabel }
 
 const KNOWN_PROVIDERS = ['anthropic', 'openai', 'openrouter', 'google']
@@ -46,6 +56,7 @@ export function buildStatusReport(view: AuthView, now: number, inputs: StatusInp
   const healthRows: CredentialHealthRow[] = []
   const problems: CheckProblem[] = []
   const missingInUse: string[] = []
+  const keyWindows: UnusableKey[] = []
 
   if (cli) problems.push(...claudeCliProblems(cli))
   for (const provider of providers) {
@@ -67,7 +78,6 @@ export function buildStatusReport(view: AuthView, now: number, inputs: StatusInp
       if (row.type !== 'api_key' || row.reason !== 'ok') healthRows.push(row)
       if (row.effective) problems.push(...problemsFor(row, refDetail(view, p)))
     }
-    const envKeys = resolved.candidates.filter((c) => c.kind === 'env')
     const cfgKey = lookupProviderKey(cfg.models?.providers, provider)?.apiKey
     const row: ProviderStatus = {
       provider,
@@ -90,10 +100,11 @@ export function buildStatusReport(view: AuthView, now: number, inputs: StatusInp
         excluded: resolved.order?.excluded ?? [],
       },
     }
-    const firstEnv = envKeys[0]
-    if (firstEnv && firstEnv.kind === 'env') {
-      row.env = { value: maskSecret(firstEnv.secret), source: firstEnv.source, count: envKeys.length }
-    }
+    const env = envRow(resolved.candidates)
+    if (env) row.env = env
+    keyWindows.push(...unusableKeys(provider, resolved.candidates, view.states, now))
+    const byModel = effectiveByModel(view, provider, model, row.effective, resolved.candidates, now)
+    if (byModel) row.effectiveByModel = byModel
     if (typeof cfgKey === 'string' && cfgKey.length > 0) {
       row.modelsJson = { value: maskSecret(cfgKey), source: `models.providers.${provider}.apiKey` }
     }
@@ -140,6 +151,7 @@ export function buildStatusReport(view: AuthView, now: number, inputs: StatusInp
       missingProvidersInUse: missingInUse,
       providers: providerRows,
       unusableProfiles: unusable,
+      unusableKeys: keyWindows.sort((a, b) => a.until - b.until),
       oauth: {
         warnAfterMs: DEFAULT_WARN_MS,
         profiles: healthRows,
@@ -191,6 +203,24 @@ function effectiveOf(c: ReturnType<typeof resolveProviderAuth>['effective']): Pr
   if (c.kind === 'profile') return { kind: 'profile', detail: c.profileId }
   if (c.kind === 'env') return { kind: 'env', detail: c.source }
   return { kind: 'models.json', detail: c.source }
+}
+
+/** What serves each model that has its own cooldown, where that differs from `effective`. */
+function effectiveByModel(
+  view: AuthView,
+  provider: string,
+  model: string | undefined,
+  effective: ProviderStatus['effective'],
+  candidates: ReturnType<typeof resolveProviderAuth>['candidates'],
+  now: number,
+): ProviderStatus['effectiveByModel'] {
+  const out: NonNullable<ProviderStatus['effectiveByModel']> = {}
+  for (const m of modelsWithWindows(candidates, view.states, now)) {
+    if (m === model) continue
+    const e = effectiveOf(resolveProviderAuth(view, { provider, model: m, now }).effective)
+    if (e.kind !== effective.kind || e.detail !== effective.detail) out[m] = e
+  }
+  return Object.keys(out).length ? out : undefined
 }
 
 function unusableProfiles(view: AuthView, now: number): UnusableProfile[] {

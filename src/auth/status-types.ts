@@ -15,6 +15,14 @@ export interface ProviderStatus {
   provider: string
   inUse: boolean
   effective: { kind: 'profile' | 'env' | 'models.json' | 'claude-cli' | 'none'; detail: string }
+  /**
+   * Models for which another credential serves, because the effective one (or one before it)
+   * is cooling down for that model only. Absent when no model-scoped window is active.
+   */
+  effectiveByModel?: Record<
+    string,
+    { kind: 'profile' | 'env' | 'models.json' | 'claude-cli' | 'none'; detail: string }
+  >
   profiles: { count: number; oauth: number; token: number; apiKey: number; labels: string[] }
   order: {
     source: string
@@ -22,7 +30,14 @@ export interface ProviderStatus {
     ids: string[]
     excluded: Array<{ profileId: string; reason: string; detail: string }>
   }
-  env?: { value: string; source: string; count: number }
+  env?: {
+    /** The env key that would serve first (else the first one), masked. */
+    value: string
+    source: string
+    count: number
+    /** Every env key: its name (`env:ANTHROPIC_API_KEYS[1]`), stable state id, masked value. */
+    keys: Array<{ key: string; keyId: string; value: string; available: boolean }>
+  }
   modelsJson?: { value: string; source: string }
   error?: string
 }
@@ -61,6 +76,20 @@ export interface UnusableProfile {
   recovery: string
 }
 
+/** A cooling or disabled env / config key (state row keyed by `keyId`, see key-state-id.ts). */
+export interface UnusableKey {
+  /** `env:ANTHROPIC_API_KEYS[1]` or `models.providers.<p>.apiKey`: what clear-cooldown takes. */
+  key: string
+  keyId: string
+  provider: string
+  kind: 'cooldown' | 'disabled'
+  reason: string
+  model: string
+  until: number
+  remainingMs: number
+  recovery: string
+}
+
 export interface CheckProblem {
   level: 'error' | 'warning'
   /** Stable code where a problem has no profile or provider of its own (`NO_CREDENTIALS`). */
@@ -82,6 +111,8 @@ export interface StatusReport {
     missingProvidersInUse: string[]
     providers: ProviderStatus[]
     unusableProfiles: UnusableProfile[]
+    /** Env and config keys cooling down or disabled (the gateway skips them). */
+    unusableKeys: UnusableKey[]
     oauth: {
       warnAfterMs: number
       profiles: CredentialHealthRow[]

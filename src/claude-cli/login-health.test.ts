@@ -62,6 +62,8 @@ describe('routing', () => {
       mode: 'api_key',
       secret: 's',
       index: 0,
+      stateId: 'env:anthropic:K#000000000000',
+      available: true,
     } as const
     expect(claudeCliAuthChoice(resolved({ candidates: [candidate], effective: candidate }))).toEqual({
       kind: 'managed',

@@ -31,6 +31,11 @@ const agent: OptionDef = {
 }
 const json: OptionDef = { type: 'boolean', description: 'Machine-readable JSON on stdout' }
 const plain: OptionDef = { type: 'boolean', description: 'Plain output (ids only where it applies)' }
+const systemOpt: OptionDef = {
+  type: 'boolean',
+  description:
+    'The systemd system unit /etc/systemd/system/openclaw-gateway.service (needs root) instead of the user unit',
+}
 const provider: OptionDef = { type: 'string', valueName: 'id', description: 'Provider id, e.g. anthropic' }
 const ref: OptionDef = {
   type: 'string',
@@ -226,11 +231,21 @@ export const COMMANDS: readonly CommandDef[] = [
   },
   {
     path: ['models', 'auth', 'clear-cooldown'],
-    summary: 'Clear cooldowns and disables of one profile (e.g. after topping up credits)',
-    args: ['profileId'],
-    minArgs: 1,
+    summary: 'Clear cooldowns and disables of a profile or env key (e.g. after topping up credits)',
+    args: ['profileId|env:VAR[n]|models.providers.<id>.apiKey'],
+    minArgs: 0,
     maxArgs: 1,
-    options: { agent, json },
+    options: {
+      agent,
+      json,
+      provider: { ...provider, description: 'With --env: the provider whose env/config keys to clear' },
+      env: { type: 'boolean', description: 'Clear every stored env/config key cooldown of --provider' },
+    },
+    examples: [
+      'openclaw models auth clear-cooldown anthropic:work',
+      'openclaw models auth clear-cooldown env:ANTHROPIC_API_KEYS[1]',
+      'openclaw models auth clear-cooldown --provider anthropic --env',
+    ],
     load: () => import('./commands/auth-clear-cooldown.ts'),
   },
   {
@@ -323,29 +338,40 @@ export const COMMANDS: readonly CommandDef[] = [
   },
   {
     path: ['gateway', 'install'],
-    summary: 'Install the gateway as a user service (systemd user unit; launchd on macOS)',
+    summary: 'Install the gateway as a user service (systemd user unit; launchd on macOS), or --system',
     options: {
       port: { type: 'string', valueName: 'port', description: 'Port the service listens on (default 18789)' },
+      system: systemOpt,
+      'run-as': {
+        type: 'string',
+        valueName: 'user',
+        description: 'With --system: the account the gateway runs as (default: the user who ran sudo)',
+      },
       json,
     },
+    examples: [
+      'openclaw gateway install',
+      'sudo "$(command -v openclaw)" gateway install --system   # then: sudo systemctl restart openclaw-gateway',
+    ],
     load: () => import('./commands/gateway-service.ts'),
   },
   {
     path: ['gateway', 'uninstall'],
-    summary: 'Stop and remove the gateway user service',
-    options: { json },
+    summary: 'Stop and remove the gateway user service (--system: the system unit)',
+    options: { system: systemOpt, json },
     load: () => import('./commands/gateway-service.ts'),
   },
   {
     path: ['gateway', 'status'],
-    summary: 'Show whether the gateway user service is installed and running',
-    options: { json },
+    summary: 'Show whether the gateway user service is installed and running (--system: the system unit)',
+    options: { system: systemOpt, json },
     load: () => import('./commands/gateway-service.ts'),
   },
   {
     path: ['gateway', 'restart'],
-    summary: 'Restart the gateway user service (after editing keys in <state>/.env)',
-    options: { json },
+    summary:
+      'Restart the gateway user service after editing keys in <state>/.env (--system: the system unit)',
+    options: { system: systemOpt, json },
     load: () => import('./commands/gateway-service.ts'),
   },
   {

@@ -1,6 +1,7 @@
 /**
  * Installs and drives the gateway service through the platform's user service manager:
- * `systemctl --user` (Linux) or `launchctl` (macOS). Where no manager is reachable (containers,
+ * `systemctl --user` (Linux) or `launchctl` (macOS), or with `--system` a systemd system unit
+ * driven by plain `systemctl`. Where no manager is reachable (containers,
  * WSL without systemd, CI) `install` still writes the unit and says how to enable it, while
  * `status` and `restart` say so and fail: nothing pretends a service exists.
  */
@@ -14,6 +15,7 @@ import {
   launchdPlistPath,
   type ServiceSpec,
   SYSTEMD_UNIT_NAME,
+  systemdSystemUnitPath,
   systemdUnitPath,
 } from './service-spec.ts'
 import { renderSystemdUnit } from './systemd-unit.ts'
@@ -53,19 +55,35 @@ export function createServiceManager(opts: {
   env: Env
   run: Runner
   uid?: number
+  /** A systemd system unit (`--system`) instead of the user unit. */
+  system?: boolean
 }): ServiceManager {
-  return opts.platform === 'darwin' ? launchd(opts) : systemd(opts)
+  if (opts.platform === 'darwin') return launchd(opts)
+  return opts.system ? systemd(opts, 'system') : systemd(opts, 'user')
 }
 
-function systemd(opts: { env: Env; run: Runner }): ServiceManager {
-  const unitPath = systemdUnitPath(opts.env)
-  const sc = (...args: string[]) => opts.run('systemctl', ['--user', ...args])
+/**
+ * `systemctl --user` for the user unit, plain `systemctl` for the system unit (seed 000's
+ * `systemctl restart openclaw-gateway`); same steps, different unit dir and wording.
+ */
+function systemd(opts: { env: Env; run: Runner }, scope: 'user' | 'system'): ServiceManager {
+  const unitPath = scope === 'user' ? systemdUnitPath(opts.env) : systemdSystemUnitPath(opts.env)
+  const otherPath = scope === 'user' ? systemdSystemUnitPath(opts.env) : undefined
+  const ctl = scope === 'user' ? 'systemctl --user' : 'systemctl'
+  const managerName = scope === 'user' ? 'systemd user manager' : 'systemd system manager'
+  const sc = (...args: string[]) => opts.run('systemctl', scope === 'user' ? ['--user', ...args] : args)
   const probe = (): CommandResult => sc('show-environment')
   const enable = [
-    'systemctl --user daemon-reload',
-    `systemctl --user enable --now ${SYSTEMD_UNIT_NAME}`,
-    'loginctl enable-linger "$USER"   # keep it running after logout',
+    `${ctl} daemon-reload`,
+    `${ctl} enable --now ${SYSTEMD_UNIT_NAME}`,
+    ...(scope === 'user' ? ['loginctl enable-linger "$USER"   # keep it running after logout'] : []),
   ]
+  const sysFlag = scope === 'system' ? ' --system' : ''
+  /** Without --system, a unit that only exists as a system unit gets pointed at. */
+  const notInstalled = () =>
+    otherPath && fs.existsSync(otherPath)
+      ? `${SYSTEMD_UNIT_NAME} is installed as a system unit (${otherPath}); use: openclaw gateway restart --system (or: sudo systemctl restart openclaw-gateway)`
+      : `${SYSTEMD_UNIT_NAME} is not installed; run: openclaw gateway install${sysFlag}`
   return {
     manager: 'systemd',
     unitPath,
@@ -77,7 +95,7 @@ function systemd(opts: { env: Env; run: Runner }): ServiceManager {
         return {
           ok: true,
           unitPath,
-          message: `Wrote ${unitPath}. No systemd user manager is reachable here (${firstLine(p)}), so the service was not enabled. On a host with systemd, enable it with:`,
+          message: `Wrote ${unitPath}. No ${managerName} is reachable here (${firstLine(p)}), so the service was not enabled. On a host with systemd, enable it with:`,
           manual: enable,
         }
       }
@@ -87,13 +105,17 @@ function systemd(opts: { env: Env; run: Runner }): ServiceManager {
           return {
             ok: false,
             unitPath,
-            message: `Wrote ${unitPath}, but \`systemctl --user ${args.join(' ')}\` failed: ${firstLine(r)}`,
+            message: `Wrote ${unitPath}, but \`${ctl} ${args.join(' ')}\` failed: ${firstLine(r)}`,
           }
       }
+      const restartHint =
+        scope === 'user'
+          ? 'openclaw gateway restart'
+          : `sudo systemctl restart openclaw-gateway (or: sudo openclaw gateway restart --system)`
       return {
         ok: true,
         unitPath,
-        message: `Installed and started ${SYSTEMD_UNIT_NAME} (${unitPath}). Keys go in ${spec.envFile}; after editing it run: openclaw gateway restart`,
+        message: `Installed and started ${SYSTEMD_UNIT_NAME} (${unitPath})${spec.user ? ` as user ${spec.user}` : ''}. Keys go in ${spec.envFile}; after editing it run: ${restartHint}`,
       }
     },
     uninstall() {
@@ -102,14 +124,18 @@ function systemd(opts: { env: Env; run: Runner }): ServiceManager {
       if (p.ok && existed) sc('disable', '--now', SYSTEMD_UNIT_NAME)
       if (existed) fs.rmSync(unitPath)
       if (p.ok) sc('daemon-reload')
-      const msg = existed ? `Removed ${unitPath}.` : `${SYSTEMD_UNIT_NAME} was not installed (${unitPath}).`
+      const msg = existed
+        ? `Removed ${unitPath}.`
+        : otherPath && fs.existsSync(otherPath)
+          ? `${SYSTEMD_UNIT_NAME} is installed as a system unit (${otherPath}); remove it with: sudo openclaw gateway uninstall --system`
+          : `${SYSTEMD_UNIT_NAME} was not installed (${unitPath}).`
       return {
         ok: true,
         unitPath,
         message:
           p.ok || !existed
             ? msg
-            : `${msg} No systemd user manager is reachable here (${firstLine(p)}); if it was running elsewhere, stop it there.`,
+            : `${msg} No ${managerName} is reachable here (${firstLine(p)}); if it was running elsewhere, stop it there.`,
       }
     },
     status() {
@@ -138,21 +164,16 @@ function systemd(opts: { env: Env; run: Runner }): ServiceManager {
         return {
           ok: false,
           unitPath,
-          message: `Cannot restart: no systemd user manager is reachable here (${firstLine(p)}). If the gateway runs in a terminal, stop it and start \`openclaw gateway\` again.`,
+          message: `Cannot restart: no ${managerName} is reachable here (${firstLine(p)}). If the gateway runs in a terminal, stop it and start \`openclaw gateway\` again.`,
         }
-      if (!fs.existsSync(unitPath))
-        return {
-          ok: false,
-          unitPath,
-          message: `${SYSTEMD_UNIT_NAME} is not installed; run: openclaw gateway install`,
-        }
+      if (!fs.existsSync(unitPath)) return { ok: false, unitPath, message: notInstalled() }
       const r = sc('restart', SYSTEMD_UNIT_NAME)
       return r.ok
         ? { ok: true, unitPath, message: `Restarted ${SYSTEMD_UNIT_NAME}.` }
         : {
             ok: false,
             unitPath,
-            message: `\`systemctl --user restart ${SYSTEMD_UNIT_NAME}\` failed: ${firstLine(r)}`,
+            message: `\`${ctl} restart ${SYSTEMD_UNIT_NAME}\` failed: ${firstLine(r)}`,
           }
     },
   }

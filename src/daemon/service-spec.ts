@@ -20,6 +20,8 @@ export interface ServiceSpec {
   /** Extra environment for the service (only OPENCLAW_* location overrides). */
   environment: Record<string, string>
   logDir: string
+  /** System units only: the account the service runs as (User=). */
+  user?: string
 }
 
 type Env = Readonly<Record<string, string | undefined>>
@@ -48,6 +50,11 @@ export function buildServiceSpec(opts: {
     environment,
     logDir: path.join(opts.stateDir, 'logs'),
   }
+}
+
+/** Where system units go; OPENCLAW_SYSTEMD_SYSTEM_DIR exists for tests and packaging. */
+export function systemdSystemUnitPath(env: Env): string {
+  return path.join(env.OPENCLAW_SYSTEMD_SYSTEM_DIR || '/etc/systemd/system', SYSTEMD_UNIT_NAME)
 }
 
 export function systemdUnitPath(env: Env): string {

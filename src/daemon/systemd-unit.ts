@@ -19,10 +19,13 @@ function envAssignment(name: string, value: string): string {
   return `"${escapeSpecifiers(`${name}=${value}`).replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`
 }
 
+/** A user unit, or with `spec.user` a system unit that runs as that account. */
 export function renderSystemdUnit(spec: ServiceSpec): string {
   const exec = [spec.nodePath, spec.binPath, ...spec.args].map(execWord).join(' ')
+  const system = spec.user !== undefined
+  const flag = system ? ' --system' : ''
   return [
-    '# Written by `openclaw gateway install`; remove it with `openclaw gateway uninstall`.',
+    `# Written by \`openclaw gateway install${flag}\`; remove it with \`openclaw gateway uninstall${flag}\`.`,
     '[Unit]',
     'Description=OpenClaw gateway (model provider auth proxy)',
     'After=network-online.target',
@@ -30,6 +33,7 @@ export function renderSystemdUnit(spec: ServiceSpec): string {
     '',
     '[Service]',
     'Type=simple',
+    ...(system ? [`User=${spec.user}`] : []),
     ...Object.entries(spec.environment).map(([k, v]) => `Environment=${envAssignment(k, v)}`),
     '# API keys for the daemon live here (openclaw onboard --key-storage dotenv writes it).',
     // The leading "-" lets the service start before the file exists.
@@ -40,7 +44,7 @@ export function renderSystemdUnit(spec: ServiceSpec): string {
     'UMask=0077',
     '',
     '[Install]',
-    'WantedBy=default.target',
+    system ? 'WantedBy=multi-user.target' : 'WantedBy=default.target',
     '',
   ].join('\n')
 }

@@ -83,6 +83,10 @@ function describe(m: MigrationReport): string {
   if (m.identical.length) parts.push(`already present ${m.identical.join(', ')}`)
   if (m.renamed.length) parts.push(`renamed ${m.renamed.map((r) => `${r.from} -> ${r.to}`).join(', ')}`)
   if (m.orderSet.length) parts.push(`order for ${m.orderSet.join(', ')}`)
+  if (m.clamped.length)
+    parts.push(
+      `${m.clamped.length} imported cooldown window${m.clamped.length === 1 ? '' : 's'} clamped to the ladder maximum`,
+    )
   if (m.configChanges.length) parts.push(m.configChanges.join('; '))
   if (m.archivedTo) parts.push(`archived as ${m.archivedTo}`)
   const who = m.agentId ? ` (agent ${m.agentId})` : ''

@@ -78,6 +78,17 @@ export function authFindings(s: DoctorState): Finding[] {
         fix: { command: `openclaw models auth clear-cooldown ${u.profileId}${agentFlag}`, automatic: false },
       })
     }
+    for (const u of a.unusableKeys ?? []) {
+      const scope = u.model === '*' ? 'all models' : `model ${u.model}`
+      out.push({
+        id: `auth.${u.kind}:${u.keyId}`,
+        area: 'auth',
+        level: 'warning',
+        title: `${u.key} is ${u.kind === 'disabled' ? 'disabled' : 'cooling down'} (${u.reason}, ${scope}), ${formatRemaining(u.remainingMs)} left`,
+        detail: u.recovery,
+        fix: { command: `openclaw models auth clear-cooldown ${u.key}`, automatic: false },
+      })
+    }
     if (a.codexIds.length) {
       out.push({
         id: `auth.codex-ids:${a.agentId}`,
@@ -167,7 +178,14 @@ export function legacyFindings(s: DoctorState): Finding[] {
       area: 'legacy',
       level: 'warning',
       title: `Legacy state dir ${c.dir} (older product name) found`,
-      detail: `Agents: ${c.agents.join(', ') || '(none)'}. Its credentials can be imported into ${s.stateDir}; sources are archived, never deleted.`,
+      detail: [
+        `Agents: ${c.agents.join(', ') || '(none)'}. Its credentials can be imported into ${s.stateDir}; sources are archived, never deleted.`,
+        ...(c.envFile
+          ? [
+              `${c.envFile.path} sets ${c.envFile.names.join(', ')}; openclaw does not read it. The import appends these to ${s.stateDir}/.env (0600) without overwriting entries already there.`,
+            ]
+          : []),
+      ].join('\n'),
       fix: {
         command: 'openclaw doctor --fix --yes',
         description: 'import asks first; --yes accepts',

@@ -183,6 +183,35 @@ describe('computeFindings (pure)', () => {
       exit: 0,
     },
     {
+      name: 'a cooling env key is a warning with the clear-cooldown command that names it',
+      state: base({
+        auth: [
+          agent({
+            unusableKeys: [
+              {
+                key: 'env:ANTHROPIC_API_KEYS[0]',
+                keyId: 'env:anthropic:ANTHROPIC_API_KEYS#0123456789ab',
+                provider: 'anthropic',
+                kind: 'cooldown',
+                reason: 'rate_limit',
+                model: 'claude-x',
+                until: 1_060_000,
+                remainingMs: 60_000,
+                recovery: 'waits out automatically',
+              },
+            ],
+          }),
+        ],
+      }),
+      id: 'auth.cooldown:env:anthropic:ANTHROPIC_API_KEYS#0123456789ab',
+      expect: {
+        level: 'warning',
+        title: 'env:ANTHROPIC_API_KEYS[0] is cooling down (rate_limit, model claude-x), 1m left',
+        fix: { command: 'openclaw models auth clear-cooldown env:ANTHROPIC_API_KEYS[0]', automatic: false },
+      },
+      exit: 0,
+    },
+    {
       name: 'a foreign store is an error with the automatic import',
       state: base({
         legacy: {

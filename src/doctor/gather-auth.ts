@@ -86,6 +86,7 @@ export async function gatherAuth(input: AuthGatherInput): Promise<AgentAuthCheck
     const ownsIt = (id: string | undefined) => id === undefined || view.owners.get(id) === a.agentId
     check.problems = report.check.problems.filter((p) => ownsIt(p.profileId))
     check.unusable = report.auth.unusableProfiles.filter((u) => ownsIt(u.profileId))
+    if (a.isDefault && report.auth.unusableKeys.length) check.unusableKeys = report.auth.unusableKeys
   }
   return out
 }

@@ -6,6 +6,7 @@
 import fs from 'node:fs'
 import type { AgentTarget } from '../migrate/agent-target.ts'
 import { clawdbotAgentIds, findClawdbotDir } from '../migrate/clawdbot-dir.ts'
+import { legacyDotenvNames } from '../migrate/clawdbot-locate.ts'
 import { findLegacyAuthFiles } from '../migrate/legacy-detect.ts'
 import { parseLegacyText } from '../migrate/legacy-doc.ts'
 import { isOpenclawStoreFile } from '../migrate/openclaw-store.ts'
@@ -43,7 +44,14 @@ export function gatherLegacy(stateDir: string, home: string, agents: readonly Ag
     if (entry.foreignStore || entry.files.length) out.agents.push(entry)
   }
   const dir = findClawdbotDir(home, stateDir)
-  if (dir && hasClawdbotAuth(dir)) out.clawdbot = { dir, agents: clawdbotAgentIds(dir) }
+  const envNames = dir ? legacyDotenvNames(`${dir}/.env`) : undefined
+  if (dir && (hasClawdbotAuth(dir) || envNames)) {
+    out.clawdbot = {
+      dir,
+      agents: clawdbotAgentIds(dir),
+      ...(envNames ? { envFile: { path: `${dir}/.env`, names: envNames } } : {}),
+    }
+  }
   return out
 }
 

@@ -3,6 +3,7 @@
  * (every migration, with rejected entries and conflicts by id and reason), then a summary.
  * Formatting only; never a secret (findings and reports carry ids, paths and reasons).
  */
+import { formatRemaining } from '../auth/health.ts'
 import type { MigrationReport } from '../migrate/types.ts'
 import { describeRejected } from './describe-rejected.ts'
 import { AREA_ORDER } from './findings.ts'
@@ -77,6 +78,12 @@ function migrationLines(m: MigrationReport): string[] {
   for (const r of m.rejected) out.push(`      rejected: ${describeRejected(r)}`)
   if (m.orderSet.length) out.push(`      order override set for: ${m.orderSet.join(', ')}`)
   if (m.stateUpdated.length) out.push(`      usage state carried over for: ${m.stateUpdated.join(', ')}`)
+  for (const c of m.clamped) {
+    const scope = c.model === '*' ? '' : `, model ${c.model}`
+    out.push(
+      `      clamped: ${c.id} ${c.kind} (${c.reason}${scope}) from ${formatRemaining(c.requestedMs)} to ${formatRemaining(c.allowedMs)} (the longest window the cooldown ladder gives)`,
+    )
+  }
   for (const c of m.configChanges) out.push(`      config: ${c}`)
   if (m.archivedTo) out.push(`      archived as: ${m.archivedTo}`)
   if (m.error) out.push(`      error: ${m.error}`)

@@ -2,7 +2,7 @@
  * Doctor's data model: the gathered state (everything I/O found out) and the findings derived
  * from it by a pure function. Gatherers fill DoctorState; findings.ts never touches the disk.
  */
-import type { CheckProblem, UnusableProfile } from '../auth/status-report.ts'
+import type { CheckProblem, UnusableKey, UnusableProfile } from '../auth/status-report.ts'
 import type { LegacyFileInfo } from '../migrate/legacy-detect.ts'
 import type { StaleOrder } from '../migrate/stale-order.ts'
 import type { Rejected } from '../migrate/types.ts'
@@ -42,6 +42,8 @@ export interface AgentAuthCheck {
   storeError?: { code: string; message: string }
   problems: CheckProblem[]
   unusable: UnusableProfile[]
+  /** Env / config keys cooling down; reported under the default agent, whose store holds them. */
+  unusableKeys?: UnusableKey[]
   /** Set when the runtime guard would fail this agent closed. */
   migrationRequired?: { message: string; files: string[] }
   /** `openai-codex:*` ids still in the store. */
@@ -114,7 +116,12 @@ export interface LegacyAgentCheck {
 
 export interface LegacyCheck {
   agents: LegacyAgentCheck[]
-  clawdbot?: { dir: string; agents: string[] }
+  clawdbot?: {
+    dir: string
+    agents: string[]
+    /** Its `.env` (seed 004's daemon keys), by entry names only. */
+    envFile?: { path: string; names: string[] }
+  }
 }
 
 export interface NetworkCheck {

@@ -4,6 +4,7 @@ import {
   envKeyVarNames,
   naturalCompare,
   providerEnvPrefix,
+  providerEnvPrefixes,
   splitKeyList,
 } from './env-keys.ts'
 
@@ -114,16 +115,36 @@ describe('collectEnvApiKeys', () => {
     ])
   })
 
-  it('google reads GEMINI_* then GOOGLE_API_KEY', () => {
+  it('google reads the GOOGLE_* and GEMINI_* families rank by rank, GOOGLE_API_KEY last', () => {
     const env = {
       GEMINI_API_KEY: 'g1',
       GOOGLE_API_KEY: 'g2',
       GEMINI_API_KEY_2: 'g3',
-      GOOGLE_API_KEYS: 'ignored',
+      GOOGLE_API_KEYS: 'l1,l2',
+      GEMINI_API_KEYS: 'l3;l1',
+      GOOGLE_API_KEY_1: 'n1',
+      GOOGLE_API_KEY_10: 'g1',
     }
-    expect(values('google', env)).toEqual(['g1', 'g3', 'g2'])
-    expect(values('google-vertex', env)).toEqual(['g1', 'g3', 'g2'])
+    // lists (GOOGLE first), singles (GEMINI_API_KEY), numbered (GOOGLE_ then GEMINI_), fallback.
+    expect(values('google', env)).toEqual(['l1', 'l2', 'l3', 'g1', 'n1', 'g3', 'g2'])
+    expect(collectEnvApiKeys('google', env).map((k) => k.source)).toEqual([
+      'env: GOOGLE_API_KEYS[0]',
+      'env: GOOGLE_API_KEYS[1]',
+      'env: GEMINI_API_KEYS[0]',
+      'env: GEMINI_API_KEY',
+      'env: GOOGLE_API_KEY_1',
+      'env: GEMINI_API_KEY_2',
+      'env: GOOGLE_API_KEY',
+    ])
+    expect(values('google', { GEMINI_API_KEY: 'g1', GOOGLE_API_KEY: 'g2' })).toEqual(['g1', 'g2'])
+    expect(values('google-vertex', { GEMINI_API_KEY: 'g1', GOOGLE_API_KEY: 'g2' })).toEqual(['g1', 'g2'])
     expect(values('openai', { GOOGLE_API_KEY: 'g2' })).toEqual([])
+  })
+
+  it('google: either live pin pins one key, the GOOGLE_ one first', () => {
+    const env = { OPENCLAW_LIVE_GEMINI_KEY: 'pg', GOOGLE_API_KEYS: 'a,b' }
+    expect(values('google', env)).toEqual(['pg'])
+    expect(values('google', { ...env, OPENCLAW_LIVE_GOOGLE_KEY: 'po' })).toEqual(['po'])
   })
 
   it('maps dashes in the provider id', () => {
@@ -147,9 +168,25 @@ describe('envKeyVarNames', () => {
     ])
   })
 
-  it('includes GOOGLE_API_KEY for google providers', () => {
-    expect(envKeyVarNames('google', {}).at(-1)).toBe('GOOGLE_API_KEY')
-    expect(envKeyVarNames('google', {})[0]).toBe('OPENCLAW_LIVE_GEMINI_KEY')
+  it('google: both families, GOOGLE_API_KEY last', () => {
+    expect(envKeyVarNames('google', { GEMINI_API_KEY_2: 'x', GOOGLE_API_KEY_1: 'y' })).toEqual([
+      'OPENCLAW_LIVE_GOOGLE_KEY',
+      'OPENCLAW_LIVE_GEMINI_KEY',
+      'GOOGLE_API_KEYS',
+      'OPENCLAW_LIVE_GOOGLE_KEYS',
+      'GEMINI_API_KEYS',
+      'OPENCLAW_LIVE_GEMINI_KEYS',
+      'GEMINI_API_KEY',
+      'GOOGLE_API_KEY_1',
+      'GEMINI_API_KEY_2',
+      'GOOGLE_API_KEY',
+    ])
+  })
+
+  it('onboard still writes Google keys under GEMINI_API_KEY; other providers use the formula', () => {
+    expect(providerEnvPrefix('google')).toBe('GEMINI')
+    expect(providerEnvPrefixes('google')).toEqual(['GOOGLE', 'GEMINI'])
+    expect(providerEnvPrefixes('azure-openai')).toEqual(['AZURE_OPENAI'])
   })
 })
 

@@ -12,18 +12,46 @@ export interface EnvKey {
 
 type Env = Readonly<Record<string, string | undefined>>
 
-/** Google's keys have always been published under GEMINI_*, whichever Google provider id is used. */
-const PREFIX_ALIASES: Readonly<Record<string, string>> = { google: 'GEMINI', 'google-vertex': 'GEMINI' }
+/**
+ * Prefixes read after the DECISIONS section 6 formula (`GOOGLE` for google): OpenClaw has always
+ * published Google's keys under GEMINI_*, so both families are read, the formula's first.
+ */
+const EXTRA_PREFIXES: Readonly<Record<string, readonly string[]>> = {
+  google: ['GEMINI'],
+  'google-vertex': ['GEMINI'],
+}
 
-/** Extra single-key vars read after everything else, per provider. */
+/** The prefix new keys are written under (onboard): OpenClaw's name, which every build reads. */
+const WRITE_PREFIX: Readonly<Record<string, string>> = { google: 'GEMINI', 'google-vertex': 'GEMINI' }
+
+/**
+ * Extra single-key vars read after everything else, per provider. `GOOGLE_API_KEY` stays the
+ * last resort even though the formula would rank it with the singles: a GEMINI_API_KEY set next
+ * to it has always won, and silently swapping which key serves would surprise.
+ */
 const FALLBACK_VARS: Readonly<Record<string, readonly string[]>> = {
   google: ['GOOGLE_API_KEY'],
   'google-vertex': ['GOOGLE_API_KEY'],
 }
 
+function providerKey(provider: string): string {
+  return provider.trim().toLowerCase()
+}
+
+function formulaPrefix(id: string): string {
+  return id.toUpperCase().replace(/-/g, '_')
+}
+
+/** The prefix a new key for the provider is written under (`GEMINI` for Google). */
 export function providerEnvPrefix(provider: string): string {
-  const id = provider.trim().toLowerCase()
-  return PREFIX_ALIASES[id] ?? id.toUpperCase().replace(/-/g, '_')
+  const id = providerKey(provider)
+  return WRITE_PREFIX[id] ?? formulaPrefix(id)
+}
+
+/** Every prefix read for the provider, in priority order (`GOOGLE`, `GEMINI` for google). */
+export function providerEnvPrefixes(provider: string): string[] {
+  const id = providerKey(provider)
+  return [...new Set([formulaPrefix(id), ...(EXTRA_PREFIXES[id] ?? [])])]
 }
 
 /** Comma, semicolon and any whitespace separate keys (the auth docs and the source agree). */
@@ -31,20 +59,37 @@ export function splitKeyList(value: string): string[] {
   return value.split(/[\s,;]+/).filter((part) => part.length > 0)
 }
 
+interface VarPlan {
+  pins: string[]
+  lists: string[]
+  singles: string[]
+  numbered: string[]
+  fallbacks: readonly string[]
+}
+
+/**
+ * The variables read, rank by rank: pins, lists, singles, numbered, fallbacks; within a rank
+ * the formula's prefix before OpenClaw's alias.
+ */
+function varPlan(provider: string, env: Env): VarPlan {
+  const prefixes = providerEnvPrefixes(provider)
+  const fallbacks = FALLBACK_VARS[providerKey(provider)] ?? []
+  return {
+    pins: prefixes.map((p) => `OPENCLAW_LIVE_${p}_KEY`),
+    lists: prefixes.flatMap((p) => [`${p}_API_KEYS`, `OPENCLAW_LIVE_${p}_KEYS`]),
+    singles: prefixes.map((p) => `${p}_API_KEY`).filter((n) => !fallbacks.includes(n)),
+    numbered: prefixes.flatMap((p) => numberedKeyVars(p, env)),
+    fallbacks,
+  }
+}
+
 /**
  * Names consulted for the provider, in priority order, for status/doctor output. Numbered
  * `<P>_API_KEY_*` vars are listed only as they exist in `env`.
  */
 export function envKeyVarNames(provider: string, env: Env): string[] {
-  const p = providerEnvPrefix(provider)
-  return [
-    `OPENCLAW_LIVE_${p}_KEY`,
-    `${p}_API_KEYS`,
-    `OPENCLAW_LIVE_${p}_KEYS`,
-    `${p}_API_KEY`,
-    ...numberedKeyVars(p, env),
-    ...(FALLBACK_VARS[provider.trim().toLowerCase()] ?? []),
-  ]
+  const v = varPlan(provider, env)
+  return [...v.pins, ...v.lists, ...v.singles, ...v.numbered, ...v.fallbacks]
 }
 
 /**
@@ -53,10 +98,11 @@ export function envKeyVarNames(provider: string, env: Env): string[] {
  * documented name wins when both are set; both are still honoured.
  */
 export function collectEnvApiKeys(provider: string, env: Env): EnvKey[] {
-  const p = providerEnvPrefix(provider)
-  const pinName = `OPENCLAW_LIVE_${p}_KEY`
-  const pinned = normalize(env[pinName])
-  if (pinned !== undefined) return [{ value: pinned, varName: pinName, source: `env: ${pinName}` }]
+  const v = varPlan(provider, env)
+  for (const pinName of v.pins) {
+    const pinned = normalize(env[pinName])
+    if (pinned !== undefined) return [{ value: pinned, varName: pinName, source: `env: ${pinName}` }]
+  }
 
   const out: EnvKey[] = []
   const seen = new Set<string>()
@@ -66,18 +112,12 @@ export function collectEnvApiKeys(provider: string, env: Env): EnvKey[] {
     seen.add(value)
     out.push({ value, varName, source })
   }
-  const addList = (varName: string): void => {
+  for (const varName of v.lists) {
     const raw = env[varName]
-    if (raw === undefined) return
+    if (raw === undefined) continue
     for (const [i, part] of splitKeyList(raw).entries()) add(part, varName, `env: ${varName}[${i}]`)
   }
-  const addSingle = (varName: string): void => add(env[varName], varName, `env: ${varName}`)
-
-  addList(`${p}_API_KEYS`)
-  addList(`OPENCLAW_LIVE_${p}_KEYS`)
-  addSingle(`${p}_API_KEY`)
-  for (const name of numberedKeyVars(p, env)) addSingle(name)
-  for (const name of FALLBACK_VARS[provider.trim().toLowerCase()] ?? []) addSingle(name)
+  for (const name of [...v.singles, ...v.numbered, ...v.fallbacks]) add(env[name], name, `env: ${name}`)
   return out
 }
 

@@ -134,6 +134,19 @@ export class AgentState {
     return next
   }
 
+  /**
+   * Failure of an env or config key (key-state-id.ts). Those keys belong to the process, not to
+   * an agent, so their state lives in the root store (the default agent's, which every other
+   * agent reads through); written by the same coalesced flush as profile failures.
+   */
+  recordKeyFailure(stateId: string, f: FailureRecord): ProfileState | undefined {
+    if (f.reason === 'format') return undefined
+    const owner = this.parent ?? this
+    const next = owner.queueFailure(stateId, f)
+    if (owner !== this) this.cachedStates()?.set(stateId, next)
+    return next
+  }
+
   private queueFailure(profileId: string, f: FailureRecord): ProfileState {
     const states = this.cachedStates()
     const prev = states?.get(profileId) ?? this.store.getState(profileId)

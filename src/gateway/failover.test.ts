@@ -26,6 +26,8 @@ function env(i: number): Candidate {
     mode: 'api_key',
     secret: `k${i}`,
     index: i,
+    stateId: `env:p:X_API_KEYS#00000000000${i}`,
+    available: true,
   }
 }
 
@@ -42,7 +44,7 @@ function harness(byProvider: Record<string, Candidate[]>, script: Record<string,
     runFailover<string>(chain, {
       now: () => NOW,
       resolve: (e) => resolved(e.provider, byProvider[e.provider] ?? []),
-      envKeyUnusable: () => undefined,
+      keyUnusable: () => undefined,
       attempt: async (e, c) => {
         calls.push(`${e.provider}/${e.model}:${c.source}`)
         const s = script[c.source]
@@ -99,7 +101,60 @@ describe('runFailover', () => {
     if (!bad.ok) {
       expect(bad.status).toBe(401)
       expect(bad.message).toContain('env: X_API_KEYS[0]')
+      // The other keys were never sent: the message must not claim they failed.
+      expect(bad.message).not.toContain('All credentials')
+      expect(bad.message).toContain(
+        'Not tried: env: X_API_KEYS[1], env: X_API_KEYS[2] (only rate-limit and billing errors move on to the next env key)',
+      )
     }
+  })
+
+  it('env keys all rate-limited: the message still says every key failed', async () => {
+    const h = harness(
+      { p: [env(0), env(1)] },
+      { 'env: X_API_KEYS[0]': 'rate_limit', 'env: X_API_KEYS[1]': 'rate_limit' },
+    )
+    const r = await h.run([{ provider: 'p', model: 'm' }])
+    expect(!r.ok && r.message).toMatch(/^All credentials for p\/m failed \(rate_limit\)/)
+    expect(!r.ok && r.message).not.toContain('Not tried')
+  })
+
+  it('a cooling env or config key is skipped without a call, as the live hook says', async () => {
+    const cfg: Candidate = {
+      kind: 'config',
+      source: 'models.providers.q.apiKey',
+      mode: 'api_key',
+      secret: 'c',
+      stateId: 'config:q:apiKey#000000000000',
+      available: true,
+    }
+    const calls: string[] = []
+    const r = await runFailover<string>(
+      [
+        { provider: 'p', model: 'm' },
+        { provider: 'q', model: 'm' },
+      ],
+      {
+        now: () => NOW,
+        resolve: (e) => resolved(e.provider, e.provider === 'p' ? [env(0), env(1)] : [cfg]),
+        keyUnusable: (_e, c) =>
+          c.source === 'env: X_API_KEYS[0]' || c.kind === 'config'
+            ? { until: NOW + 5000, reason: 'rate_limit' }
+            : undefined,
+        attempt: async (_e, c) => {
+          calls.push(c.source)
+          return { ok: false, classification: { reason: 'rate_limit', detail: 'slow down' }, status: 429 }
+        },
+        onFailure: () => undefined,
+        onSuccess: () => {},
+      },
+    )
+    expect(calls).toEqual(['env: X_API_KEYS[1]'])
+    expect(!r.ok && r.attempts.map((a) => `${a.source}:${a.outcome}`)).toEqual([
+      'env: X_API_KEYS[0]:skipped',
+      'env: X_API_KEYS[1]:rate_limit',
+      'models.providers.q.apiKey:skipped',
+    ])
   })
 
   it('format and client errors end the request at once, no rotation, no fallback', async () => {
@@ -184,7 +239,7 @@ describe('runFailover', () => {
     const r = await runFailover([{ provider: 'p', model: 'm' }], {
       now: () => NOW,
       resolve: () => resolved('p', [profile('p:a'), profile('p:b'), profile('p:c')]),
-      envKeyUnusable: () => undefined,
+      keyUnusable: () => undefined,
       currentlyUnusable: (_e, c) =>
         c.kind === 'profile' && cooledMeanwhile.has(c.profileId)
           ? { until: NOW + 60_000, reason: 'rate_limit' }
@@ -221,7 +276,7 @@ describe('runFailover', () => {
       now: () => NOW,
       signal: ac.signal,
       resolve: () => resolved('p', [profile('p:a')]),
-      envKeyUnusable: () => undefined,
+      keyUnusable: () => undefined,
       attempt: async () => ({ ok: true, value: 1 }),
       onFailure: () => undefined,
       onSuccess: () => {},
@@ -251,7 +306,7 @@ describe('failures waiting cannot fix', () => {
     const r = await runFailover<string>([{ provider: 'openai', model: 'm' }], {
       now: () => NOW,
       resolve: (e) => resolved(e.provider, [profile('openai:a')]),
-      envKeyUnusable: () => undefined,
+      keyUnusable: () => undefined,
       attempt: async () => ({
         ok: false,
         classification: {

@@ -66,10 +66,10 @@ export interface FailoverHooks<T> {
    * list would call a key another request just saw rate-limited.
    */
   currentlyUnusable?(entry: ChainEntry, c: Candidate): { until: number; reason: FailureClass } | undefined
-  /** In-memory cooldown of an env key (they have no store row). */
-  envKeyUnusable(
+  /** Live cooldown of an env or config key (its state row, as of now). */
+  keyUnusable(
     entry: ChainEntry,
-    c: Extract<Candidate, { kind: 'env' }>,
+    c: Extract<Candidate, { kind: 'env' | 'config' }>,
   ): { until: number; reason: FailureClass } | undefined
   attempt(entry: ChainEntry, c: Candidate): Promise<AttemptOutcome<T>>
   /** Records the failure; returns when this candidate becomes usable again, if known. */
@@ -85,6 +85,7 @@ export async function runFailover<T>(
   hooks: FailoverHooks<T>,
 ): Promise<FailoverResult<T>> {
   const attempts: AttemptRecord[] = []
+  const untried: string[] = []
   let hint: string | undefined
   for (const entry of chain) {
     const resolved = hooks.resolve(entry)
@@ -99,7 +100,7 @@ export async function runFailover<T>(
       hint ??= resolved.error?.hint
       continue
     }
-    for (const c of resolved.candidates) {
+    for (const [i, c] of resolved.candidates.entries()) {
       if (hooks.signal?.aborted) return finish(attempts, hooks.now(), 'aborted')
       const skipped = skipReason(entry, c, hooks) ?? nowCooling(entry, c, hooks)
       if (skipped) {
@@ -129,13 +130,27 @@ export async function runFailover<T>(
       })
       if (cls.hint) hint = cls.hint
       if (hooks.signal?.aborted) return finish(attempts, hooks.now(), 'aborted')
-      if (cls.reason === 'format' || out.clientError) return finish(attempts, hooks.now(), undefined, hint)
+      if (cls.reason === 'format' || out.clientError)
+        return finish(attempts, hooks.now(), undefined, hint, envLeft(resolved.candidates, i))
       if (cls.reason === 'model_not_found') break
-      if (c.kind === 'env' && !ENV_ROTATES.has(cls.reason)) break
+      if (c.kind === 'env' && !ENV_ROTATES.has(cls.reason)) {
+        untried.push(...envLeft(resolved.candidates, i))
+        break
+      }
       if (c.kind === 'config') break
     }
   }
-  return finish(attempts, hooks.now(), undefined, hint)
+  return finish(attempts, hooks.now(), undefined, hint, untried)
+}
+
+/** Env keys after position `i` that this request never sent. */
+function envLeft(candidates: readonly Candidate[], i: number): string[] {
+  const out: string[] = []
+  for (let j = i + 1; j < candidates.length; j++) {
+    const c = candidates[j]!
+    if (c.kind === 'env') out.push(c.source)
+  }
+  return out
 }
 
 function nowCooling<T>(entry: ChainEntry, c: Candidate, hooks: FailoverHooks<T>): AttemptRecord | undefined {
@@ -188,8 +203,8 @@ function skipReason<T>(entry: ChainEntry, c: Candidate, hooks: FailoverHooks<T>)
     }
     return undefined
   }
-  if (c.kind === 'env') {
-    const u = hooks.envKeyUnusable(entry, c)
+  if (c.kind === 'env' || c.kind === 'config') {
+    const u = hooks.keyUnusable(entry, c)
     if (u)
       return {
         ...base,
@@ -207,6 +222,7 @@ function finish<T>(
   now: number,
   forced?: ErrorKind,
   hint?: string,
+  untried: readonly string[] = [],
 ): FailoverResult<T> {
   const kinds = attempts.map((a) => (a.outcome === 'skipped' ? (a.reason ?? 'unknown') : a.outcome))
   const kind: ErrorKind = forced ?? summarize(kinds)
@@ -216,10 +232,14 @@ function finish<T>(
     (a) => `${a.profileId ?? a.source}: ${a.outcome === 'skipped' ? `skipped, ${a.detail}` : a.detail}`,
   )
   const target = attempts[0] ? `${attempts[0].provider}/${attempts[0].model}` : 'the requested model'
+  // "All credentials failed" would be false when env keys were left unsent (seeds: only rate
+  // limits move to the next env key), so that case names what was tried and what was not.
   let message =
     kind === 'no_credentials' && attempts.length === 1
       ? attempts[0]!.detail
-      : `All credentials for ${target} failed (${kind}). Tried: ${parts.join('; ') || 'nothing'}.`
+      : untried.length > 0
+        ? `Request to ${target} failed (${kind}). Tried: ${parts.join('; ')}. Not tried: ${untried.join(', ')} (only rate-limit and billing errors move on to the next env key).`
+        : `All credentials for ${target} failed (${kind}). Tried: ${parts.join('; ') || 'nothing'}.`
   if (soonest !== undefined) message += ` Soonest available in ${Math.ceil((soonest - now) / 1000)}s.`
   return {
     ok: false,

@@ -1,16 +1,16 @@
 /**
  * Everything the running gateway keeps in memory: config and environment (reloaded when their
- * files change), one AgentState per agent (opened on first use), in-memory cooldowns for env
- * keys (they have no store row), and the timers that flush bookkeeping and notice changes made
- * by other processes such as `openclaw models auth clear-cooldown`.
+ * files change), one AgentState per agent (opened on first use; env-key cooldowns live in the
+ * default agent's store, see AgentState.recordKeyFailure), and the timers that flush
+ * bookkeeping and notice changes made by other processes such as
+ * `openclaw models auth clear-cooldown`.
  */
 import { EventEmitter } from 'node:events'
 import fs from 'node:fs'
 import path from 'node:path'
 import { validateAgentId } from '../auth/profile-id.ts'
 import type { AuthView } from '../auth/resolve.ts'
-import type { ProfileState, SecretRef } from '../auth/types.ts'
-import { emptyProfileState } from '../auth/types.ts'
+import type { SecretRef } from '../auth/types.ts'
 import { loadConfig } from '../config/load.ts'
 import {
   agentDirFor,
@@ -74,7 +74,6 @@ export class GatewayState extends EventEmitter {
   private ctx: ViewContext
   private defaultAgent: string
   private readonly agents = new Map<string, AgentState>()
-  private readonly envCooldowns = new Map<string, ProfileState>()
   /** Paths already reported as foreign-owned, so the log says it once, not per agent. */
   private readonly ownerWarned = new Set<string>()
   private readonly timers: NodeJS.Timeout[] = []
@@ -219,14 +218,6 @@ export class GatewayState extends EventEmitter {
   /** `keep`: agents whose cached views are already up to date (updated in place). */
   invalidateAll(keep?: readonly (AgentState | undefined)[]): void {
     for (const a of this.agents.values()) if (!keep?.includes(a)) a.invalidate()
-  }
-
-  envKeyState(provider: string, source: string): ProfileState {
-    return this.envCooldowns.get(`${provider}\u0000${source}`) ?? emptyProfileState(`env:${source}`)
-  }
-
-  setEnvKeyState(provider: string, source: string, state: ProfileState): void {
-    this.envCooldowns.set(`${provider}\u0000${source}`, state)
   }
 
   /** Re-reads config and env; on a broken config keeps the previous one and says why. */

@@ -4,7 +4,7 @@
  */
 import { randomUUID } from 'node:crypto'
 import type { IncomingMessage, ServerResponse } from 'node:http'
-import { recordFailure, unusableFor } from '../auth/cooldown.ts'
+import { unusableFor } from '../auth/cooldown.ts'
 import type { ModelRef } from '../auth/model-ref.ts'
 import { resolveProviderAuth } from '../auth/resolve.ts'
 import type { ProfileState } from '../auth/types.ts'
@@ -198,8 +198,9 @@ export async function handleChat(
         const u = st ? unusableFor(st, entry.model, state.clock()) : undefined
         return u ? { until: u.until, reason: u.reason } : undefined
       },
-      envKeyUnusable: (entry, c) => {
-        const u = unusableFor(state.envKeyState(entry.provider, c.source), entry.model, state.clock())
+      keyUnusable: (entry, c) => {
+        const st = state.view(agent.agentId).states.get(c.stateId)
+        const u = st ? unusableFor(st, entry.model, state.clock()) : undefined
         return u ? { until: u.until, reason: u.reason } : undefined
       },
       attempt: (entry, c) => {
@@ -218,9 +219,10 @@ export async function handleChat(
           next = agent.recordFailure(c.profileId, f)
           // Other agents may inherit the profile; this one and its owner already know.
           state.invalidateAll([agent, agent.ownerOf(c.profileId)])
-        } else if (c.kind === 'env') {
-          next = recordFailure(state.envKeyState(entry.provider, c.source), f)
-          state.setEnvKeyState(entry.provider, c.source, next)
+        } else {
+          // Env and config keys: same coalesced write, into the store of the root agent.
+          next = agent.recordKeyFailure(c.stateId, f)
+          state.invalidateAll([agent, agent.parent])
         }
         deps.log(
           'warn',

@@ -2,7 +2,8 @@
  * A state dir of the product's older name, `~/.clawdbot` (same layout). Offered for import into
  * the current state dir: per agent the same sources as the current layout (OpenClaw store,
  * auth-profiles.json, auth.json, auth-state.json) and `credentials/oauth.json` for the default
- * agent. Each source is archived in place after a verified import, so a rerun does nothing.
+ * agent, and its `.env` into `<state>/.env` (clawdbot-env.ts). Each source is archived in place
+ * after a verified import, so a rerun does nothing.
  */
 import fs from 'node:fs'
 import path from 'node:path'
@@ -11,23 +12,13 @@ import { agentTarget } from './agent-target.ts'
 import { migrateAuthJson } from './auth-json.ts'
 import { migrateAuthProfilesJson } from './auth-profiles-json.ts'
 import { migrateAuthStateJson } from './auth-state-json.ts'
+import { migrateClawdbotEnv } from './clawdbot-env.ts'
 import type { MigrationContext } from './context.ts'
 import { migrateOauthJson } from './oauth-json.ts'
 import { migrateForeignStoreFile } from './openclaw-store.ts'
 import type { MigrationReport } from './types.ts'
 
-export const CLAWDBOT_DIR_NAME = '.clawdbot'
-
-/** The legacy dir, when it exists and is not the current state dir itself. */
-export function findClawdbotDir(home: string, stateDir: string): string | undefined {
-  const dir = path.join(home, CLAWDBOT_DIR_NAME)
-  try {
-    if (!fs.statSync(dir).isDirectory()) return undefined
-  } catch {
-    return undefined
-  }
-  return path.resolve(dir) === path.resolve(stateDir) ? undefined : dir
-}
+export { CLAWDBOT_DIR_NAME, findClawdbotDir } from './clawdbot-locate.ts'
 
 export function clawdbotAgentIds(dir: string): string[] {
   try {
@@ -67,5 +58,6 @@ export async function migrateClawdbotDir(
     reports.push(tag(await migrateOauthJson(agent, ctx, dir)))
     reports.push(tag(await migrateAuthStateJson(agent, ctx, legacyAgentDir)))
   }
+  reports.push(await migrateClawdbotEnv(dir, ctx))
   return reports.filter((r): r is MigrationReport => r !== undefined)
 }

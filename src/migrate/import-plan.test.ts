@@ -172,3 +172,52 @@ describe('planImport', () => {
     expect(plan.lastGood).toEqual([{ provider: 'anthropic', id: 'anthropic:a', at: 5 }])
   })
 })
+
+describe('legacy windows are clamped to the ladder', () => {
+  const usage = (u: Record<string, unknown>) =>
+    parsed([['anthropic:a', key('k')]], { usageStats: { 'anthropic:a': u } })
+
+  it('a rate limit until 2100 becomes 5 minutes from the import, a billing disable 24 h, auth_permanent 60 min; each reported', () => {
+    const far = 4102444800000
+    const rl = planImport(usage({ cooldownUntil: far, cooldownReason: 'rate_limit' }), snap(), NOW)
+    expect(rl.states[0]!.state.cooldowns).toMatchObject([{ model: '*', until: NOW + 5 * 60_000 }])
+    expect(rl.clamped).toEqual([
+      {
+        id: 'anthropic:a',
+        kind: 'cooldown',
+        reason: 'rate_limit',
+        model: '*',
+        requestedUntil: far,
+        until: NOW + 5 * 60_000,
+        requestedMs: far - NOW,
+        allowedMs: 5 * 60_000,
+      },
+    ])
+    const billing = planImport(usage({ disabledUntil: far, disabledReason: 'billing' }), snap(), NOW)
+    expect(billing.states[0]!.state.disabled?.until).toBe(NOW + 24 * 3_600_000)
+    const perm = planImport(usage({ disabledUntil: far, disabledReason: 'auth' }), snap(), NOW)
+    expect(perm.states[0]!.state.disabled).toMatchObject({
+      reason: 'auth_permanent',
+      until: NOW + 60 * 60_000,
+    })
+  })
+
+  it('windows inside the ladder are kept as they are and not reported', () => {
+    const plan = planImport(usage({ cooldownUntil: NOW + 60_000, cooldownModel: 'claude-x' }), snap(), NOW)
+    expect(plan.states[0]!.state.cooldowns).toMatchObject([{ model: 'claude-x', until: NOW + 60_000 }])
+    expect(plan.clamped).toEqual([])
+  })
+
+  it('a rerun does not extend the clamped window it imported before (idempotent)', () => {
+    const p = usage({ cooldownUntil: 4102444800000 })
+    const first = planImport(p, snap(), NOW)
+    const written = first.states[0]!.state
+    const rerun = planImport(
+      p,
+      snap([stored('anthropic:a', key('k'))], { states: new Map([['anthropic:a', written]]) }),
+      NOW + 60_000,
+    )
+    expect(rerun.states).toEqual([])
+    expect(rerun.clamped).toEqual([])
+  })
+})

@@ -9,6 +9,7 @@ import { normalizeProviderId } from '../auth/profile-id.ts'
 import type { Credential, ProfileState, StoredProfile } from '../auth/types.ts'
 import { emptyProfileState } from '../auth/types.ts'
 import type { StoreSnapshot } from '../store/credential-store.ts'
+import type { ClampNote } from './clamp-window.ts'
 import { assignTargetIds, canonicalCredential, naiveCodexId, sameCredential } from './codex-ids.ts'
 import { mergeLegacyUsage, stateFingerprint } from './state-merge.ts'
 import type { ParsedLegacy, Rejected } from './types.ts'
@@ -23,6 +24,8 @@ export interface ImportPlan {
   order: Array<{ provider: string; ids: string[] }>
   orderKept: Array<{ provider: string; reason: string }>
   lastGood: Array<{ provider: string; id: string; at: number }>
+  /** Legacy windows cut to the ladder maximum (only those that were written). */
+  clamped: ClampNote[]
 }
 
 export function planImport(parsed: ParsedLegacy, snap: StoreSnapshot, now: number): ImportPlan {
@@ -37,6 +40,7 @@ export function planImport(parsed: ParsedLegacy, snap: StoreSnapshot, now: numbe
     order: [],
     orderKept: [],
     lastGood: [],
+    clamped: [],
   }
   const targets = assignTargetIds(parsed.credentials, existing)
   const landed = new Set<string>()
@@ -88,8 +92,12 @@ function planStates(
     // A replaced credential starts healthy (the store clears its state on write).
     const replaced = plan.writes.some((w) => w.id === id) && snap.profiles.some((p) => p.id === id)
     const prev = replaced ? emptyProfileState(id) : (snap.states.get(id) ?? emptyProfileState(id))
-    const next = mergeLegacyUsage(prev, usage, now)
-    if (replaced || stateFingerprint(next) !== stateFingerprint(prev)) plan.states.push({ id, state: next })
+    const clamped: ClampNote[] = []
+    const next = mergeLegacyUsage(prev, usage, now, (n) => clamped.push({ ...n, id }))
+    if (replaced || stateFingerprint(next) !== stateFingerprint(prev)) {
+      plan.states.push({ id, state: next })
+      plan.clamped.push(...clamped)
+    }
   }
 }
 

@@ -55,6 +55,7 @@ export async function importParsed(
     report.renamed.push(...plan.renamed)
     report.orderSet.push(...plan.order.map((o) => o.provider))
     report.stateUpdated.push(...plan.states.map((s) => s.id))
+    report.clamped.push(...plan.clamped)
     if (plan.conflicts.length > 0) {
       // The source still holds something we did not take: keep it for the operator.
       report.status = 'conflict'

@@ -1,11 +1,14 @@
 /**
  * Folds a legacy usage record into our per-profile state. Only still-active windows are
- * carried over, an active window is never shortened, and counters take the larger value, so
- * applying the same record twice changes nothing (rerun after a crash). Pure.
+ * carried over, clamped to the ladder's maximum from `now` (clamp-window.ts); an active window
+ * is never shortened, and a clamped legacy window never replaces an active one (a rerun after
+ * a crash would otherwise extend it by the time in between); counters take the larger value,
+ * so applying the same record twice changes nothing. Pure.
  */
 import type { DisabledReason, FailureClass, ProfileState } from '../auth/types.ts'
 import { WHOLE_PROFILE } from '../auth/types.ts'
 import { compareStrings } from '../util/compare.ts'
+import { type ClampNote, clampWindow } from './clamp-window.ts'
 import type { LegacyUsage } from './types.ts'
 
 const FAILURE_CLASSES: ReadonlySet<string> = new Set([
@@ -21,7 +24,12 @@ const FAILURE_CLASSES: ReadonlySet<string> = new Set([
   'unknown',
 ])
 
-export function mergeLegacyUsage(prev: ProfileState, u: LegacyUsage, now: number): ProfileState {
+export function mergeLegacyUsage(
+  prev: ProfileState,
+  u: LegacyUsage,
+  now: number,
+  onClamp?: (note: ClampNote) => void,
+): ProfileState {
   const next: ProfileState = {
     ...prev,
     failureCounts: { ...prev.failureCounts },
@@ -41,14 +49,27 @@ export function mergeLegacyUsage(prev: ProfileState, u: LegacyUsage, now: number
     const reason = asFailureClass(u.cooldownReason) ?? 'rate_limit'
     const i = next.cooldowns.findIndex((c) => c.model === model)
     const cur = i >= 0 ? next.cooldowns[i] : undefined
-    if (!cur || cur.until < u.cooldownUntil) {
+    const w = clampWindow('cooldown', reason, u.cooldownUntil, now)
+    const wins = w.clamped ? !cur || cur.until <= now : !cur || cur.until < w.until
+    if (wins) {
+      if (w.clamped)
+        onClamp?.({
+          id: prev.profileId,
+          kind: 'cooldown',
+          reason,
+          model,
+          requestedUntil: u.cooldownUntil,
+          until: w.until,
+          requestedMs: u.cooldownUntil - now,
+          allowedMs: w.until - now,
+        })
       const entry = {
         profileId: prev.profileId,
         model,
-        until: u.cooldownUntil,
+        until: w.until,
         reason,
         errorCount: Math.max(cur?.errorCount ?? 0, u.errorCount ?? 1, 1),
-        lastFailureAt: u.lastFailureAt ?? cur?.lastFailureAt ?? u.cooldownUntil,
+        lastFailureAt: u.lastFailureAt ?? cur?.lastFailureAt ?? now,
       }
       if (i >= 0) next.cooldowns[i] = entry
       else next.cooldowns.push(entry)
@@ -56,12 +77,26 @@ export function mergeLegacyUsage(prev: ProfileState, u: LegacyUsage, now: number
   }
   const disabledReason = asDisabledReason(u.disabledReason)
   if (u.disabledUntil !== undefined && u.disabledUntil > now && disabledReason) {
-    if (!prev.disabled || prev.disabled.until < u.disabledUntil) {
+    const w = clampWindow('disabled', disabledReason, u.disabledUntil, now)
+    const cur = prev.disabled
+    const wins = w.clamped ? !cur || cur.until <= now : !cur || cur.until < w.until
+    if (wins) {
+      if (w.clamped)
+        onClamp?.({
+          id: prev.profileId,
+          kind: 'disabled',
+          reason: disabledReason,
+          model: WHOLE_PROFILE,
+          requestedUntil: u.disabledUntil,
+          until: w.until,
+          requestedMs: u.disabledUntil - now,
+          allowedMs: w.until - now,
+        })
       next.disabled = {
-        until: u.disabledUntil,
+        until: w.until,
         reason: disabledReason,
         count: Math.max(prev.disabled?.count ?? 0, 1),
-        lastFailureAt: u.lastFailureAt ?? u.disabledUntil,
+        lastFailureAt: u.lastFailureAt ?? now,
       }
     }
   }

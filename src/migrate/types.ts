@@ -3,6 +3,7 @@
  * rejected and why, and the per-source report doctor prints. Pure types.
  */
 import type { Credential } from '../auth/types.ts'
+import type { ClampNote } from './clamp-window.ts'
 
 /** Why one legacy entry was not imported; ids and reasons only, never values. */
 export type RejectReason =
@@ -82,6 +83,8 @@ export interface MigrationReport {
   renamed: Array<{ from: string; to: string }>
   orderSet: string[]
   stateUpdated: string[]
+  /** Imported cooldown / disable windows cut to the ladder maximum (clamp-window.ts). */
+  clamped: ClampNote[]
   configChanges: string[]
   archivedTo?: string
   error?: string
@@ -98,6 +101,7 @@ export function emptyReport(migration: string, extra: Partial<MigrationReport> =
     renamed: [],
     orderSet: [],
     stateUpdated: [],
+    clamped: [],
     configChanges: [],
     ...extra,
   }

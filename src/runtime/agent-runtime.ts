@@ -145,6 +145,16 @@ export class AgentRuntime {
       : this.defaultAgentId
   }
 
+  /** Whose store holds env / config key state: the root of the read-through chain. */
+  get keyStateAgentId(): string {
+    return this.parentAgentId ?? this.paths.agentId
+  }
+
+  /** Built-in providers plus every `models.providers.<id>`, for env-key lookups. */
+  providerIds(): string[] {
+    return [...new Set([...COMMON_PROVIDERS, ...Object.keys(this.config.models?.providers ?? {})])]
+  }
+
   storePathOf(agentId: string): string {
     return agentId === this.paths.agentId
       ? this.paths.storePath

@@ -10,6 +10,7 @@ import type { ProfileState, StoredProfile } from '../auth/types.ts'
 import type { OpenclawConfig } from '../config/types.ts'
 import type { StoreSnapshot } from '../store/credential-store.ts'
 import { compareStrings } from '../util/compare.ts'
+import { copyKeyStates } from './key-states.ts'
 
 export interface ViewInputs {
   agentId: string
@@ -42,6 +43,7 @@ export function buildAuthView(input: ViewInputs): AuthView {
   }
   add(input.agentId, input.own, false)
   if (input.parent) add(input.parent.agentId, input.parent.snapshot, true)
+  copyKeyStates((input.parent?.snapshot ?? input.own).states, states)
   profiles.sort(
     (a, b) => compareStrings(a.credential.provider, b.credential.provider) || compareStrings(a.id, b.id),
   )

@@ -143,6 +143,57 @@ describe('env key lists', () => {
     )
   })
 
+  it('google: GOOGLE_* and GEMINI_* families rank by rank, GOOGLE_API_KEY last, first occurrence wins', () => {
+    const value = fc.oneof(key, fc.constantFrom('', ' ', 'undefined', 'null', 'dup-key'))
+    const listValue = fc.array(value, { maxLength: 4 }).map((v) => v.join(','))
+    const names = [
+      'GOOGLE_API_KEYS',
+      'OPENCLAW_LIVE_GOOGLE_KEYS',
+      'GEMINI_API_KEYS',
+      'OPENCLAW_LIVE_GEMINI_KEYS',
+      'GEMINI_API_KEY',
+      'GOOGLE_API_KEY_2',
+      'GOOGLE_API_KEY_10',
+      'GEMINI_API_KEY_1',
+      'GOOGLE_API_KEY',
+    ] as const
+    const isList = (n: string) => n.endsWith('_KEYS')
+    fc.assert(
+      fc.property(
+        fc.constantFrom('google', 'google-vertex'),
+        fc.dictionary(fc.constantFrom(...names), fc.oneof(listValue, value), { maxKeys: names.length }),
+        // Enumeration order of the env must not matter for the result.
+        fc.boolean(),
+        (provider, picked, reverse) => {
+          const entries = Object.entries(picked)
+          const env: Record<string, string | undefined> = Object.fromEntries(
+            reverse ? entries.reverse() : entries,
+          )
+          const got = collectEnvApiKeys(provider, env)
+          const ordered: string[] = []
+          const sources: string[] = []
+          for (const n of names) {
+            // google-vertex's formula family is GOOGLE_VERTEX_*; it shares only GEMINI_* and the fallback.
+            if (provider === 'google-vertex' && n.startsWith('GOOGLE_') && n !== 'GOOGLE_API_KEY') continue
+            if (provider === 'google-vertex' && n === 'OPENCLAW_LIVE_GOOGLE_KEYS') continue
+            const raw = env[n]
+            if (raw === undefined) continue
+            const parts = isList(n) ? splitKeyList(raw) : [raw]
+            parts.forEach((part, i) => {
+              const t = part.trim()
+              if (!t || t === 'undefined' || t === 'null' || ordered.includes(t)) return
+              ordered.push(t)
+              sources.push(isList(n) ? `env: ${n}[${i}]` : `env: ${n}`)
+            })
+          }
+          expect(got.map((k) => k.value)).toEqual(ordered)
+          expect(got.map((k) => k.source)).toEqual(sources)
+        },
+      ),
+      runs(400),
+    )
+  })
+
   it('a set OPENCLAW_LIVE_<P>_KEY pins exactly that one key', () => {
     fc.assert(
       fc.property(key, fc.array(key, { maxLength: 4 }), (pin, others) => {

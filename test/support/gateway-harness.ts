@@ -18,7 +18,8 @@ export interface TestGateway {
   state: GatewayState
   logs: string[]
   env: Record<string, string>
-  close(): Promise<void>
+  /** `keepHome`: leave the state dir for a restarted gateway (the next close removes it). */
+  close(opts?: { keepHome?: boolean }): Promise<void>
 }
 
 export function providerConfig(mock: MockProvider): Record<string, unknown> {
@@ -39,8 +40,10 @@ export async function startTestGateway(opts: {
   setup?: (home: TempHome) => void
   /** Internal server switches (see src/gateway/tls/create-server.ts). */
   internal?: GatewayOptions['internal']
+  /** Start on an existing home (a restart: its config and stores are kept as they are). */
+  home?: TempHome
 }): Promise<TestGateway> {
-  const home = makeTempHome()
+  const home = opts.home ?? makeTempHome()
   const config = { models: { providers: providerConfig(opts.mock) }, ...(opts.config ?? {}) }
   home.writeConfig(config)
   opts.setup?.(home)
@@ -74,10 +77,11 @@ export async function startTestGateway(opts: {
     state,
     logs,
     env,
-    async close() {
+    async close(closeOpts) {
       await handle.close()
       state.close()
       recordArtifact('gateway-logs', { logs: logs.join('\n') })
+      if (closeOpts?.keepHome) return
       snapshotStateDir(home.stateDir)
       fs.rmSync(home.home, { recursive: true, force: true })
     },

@@ -10,6 +10,7 @@ import { parseProbeOptions } from '../../probe/options.ts'
 import { AgentRuntime } from '../../runtime/agent-runtime.ts'
 import { listCorruptAside } from '../../store/corrupt-aside.ts'
 import { type CommandContext, err, out, printJson } from '../context.ts'
+import { legacyEnvHint } from '../legacy-env-hint.ts'
 import { boolOpt, stringOpt } from '../parse-args.ts'
 import { renderStatusText } from '../render/status-text.ts'
 
@@ -54,6 +55,8 @@ export async function run(ctx: CommandContext): Promise<number> {
           `note: a corrupt credential store was moved aside to ${c.path}; it holds the credentials this agent had before. See: openclaw doctor`,
         )
     if (migration && probeOpts) throw migration
+    const hint = legacyEnvHint(ctx.env, runtime.paths.stateDir, report)
+    if (hint) err(ctx, hint)
     // The probe pulls in the gateway's upstream code, translators and OAuth: load it only when
     // asked, so the cron path (`--check`) stays close to `node -e 0`.
     const probeMod = probeOpts ? await import('../../probe/status-probe.ts') : undefined

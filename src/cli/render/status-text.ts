@@ -50,6 +50,8 @@ export function renderStatusText(ctx: CommandContext, r: StatusReport, meta: Sta
       )
     if (p.modelsJson) parts.push(`models.json=${p.modelsJson.value}`)
     lines.push(`- ${bold(p.provider)}${p.inUse ? ' (in use)' : ''} ${parts.join(' | ')}`)
+    for (const [model, e] of Object.entries(p.effectiveByModel ?? {}))
+      lines.push(`    model ${model}: effective=${e.kind}:${e.detail} (cooldown for this model)`)
     if (p.order.ids.length) lines.push(`    order (${p.order.source}): ${p.order.ids.join(', ')}`)
     for (const e of p.order.excluded) lines.push(`    skipped ${e.profileId}: ${e.reason} - ${e.detail}`)
   }
@@ -124,6 +126,14 @@ export function renderStatusText(ctx: CommandContext, r: StatusReport, meta: Sta
     for (const u of r.auth.unusableProfiles) {
       const scope = u.model === '*' ? 'all models' : `model ${u.model}`
       lines.push(`- ${u.profileId} ${u.kind} (${u.reason}, ${scope}) ${formatRemaining(u.remainingMs)} left`)
+      lines.push(`    ${u.recovery}`)
+    }
+  }
+  if (r.auth.unusableKeys.length) {
+    lines.push('', bold('Unavailable env/config keys'))
+    for (const u of r.auth.unusableKeys) {
+      const scope = u.model === '*' ? 'all models' : `model ${u.model}`
+      lines.push(`- ${u.key} ${u.kind} (${u.reason}, ${scope}) ${formatRemaining(u.remainingMs)} left`)
       lines.push(`    ${u.recovery}`)
     }
   }

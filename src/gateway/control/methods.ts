@@ -3,13 +3,16 @@
  * cooldown clearing, sessions, aborting a run, and a reload trigger for the CLI. Results
  * never contain a secret: ids, kinds, expiry, cooldowns and masked summaries only.
  */
+import { type ClearTarget, parseClearTarget } from '../../auth/clear-target.ts'
 import { formatRemaining } from '../../auth/health.ts'
 import { normalizeProviderId, parseProfileId, validateProviderId } from '../../auth/profile-id.ts'
+import { lookupProviderKey } from '../../auth/resolve.ts'
 import { buildStatusReport } from '../../auth/status-report.ts'
 import { claudeCliStatusInputs } from '../../claude-cli/status-inputs.ts'
 import { scrubProfileFromConfig } from '../../config/auth-config-edit.ts'
 import { updateConfig } from '../../config/write.ts'
 import { OpenclawError } from '../../errors.ts'
+import { matchKeyTargets } from '../../runtime/key-targets.ts'
 import type { GatewayState } from '../gateway-state.ts'
 import type { RunRegistry } from '../runs.ts'
 import { ControlError } from './protocol.ts'
@@ -153,6 +156,8 @@ const authLogout: Handler = (params, { state, runs }) => {
 }
 
 const clearCooldown: Handler = (params, { state }) => {
+  const key = str(params, 'key')
+  if (key !== undefined) return clearKeyCooldown(key, params, state)
   const profileId = str(params, 'profileId', true)
   try {
     parseProfileId(profileId)
@@ -167,6 +172,37 @@ const clearCooldown: Handler = (params, { state }) => {
   state.invalidateAll()
   return { profileId, agentId: owner.agentId, ...result }
 }
+
+/** `key`: an env / config key as status names it, or its stored id, in this gateway's own env. */
+function clearKeyCooldown(key: string, params: Record<string, unknown>, state: GatewayState) {
+  let target: ClearTarget
+  try {
+    target = parseClearTarget(key, { env: false })
+  } catch (err) {
+    throw new ControlError('INVALID_REQUEST', (err as Error).message)
+  }
+  if (target.kind === 'profile')
+    throw new ControlError('INVALID_REQUEST', 'a profile id goes in params.profileId')
+  const agent = agentOf(params, state)
+  const root = agent.parent ?? agent
+  const view = state.view(root.agentId)
+  const matches = matchKeyTargets(target, {
+    providers: [...new Set([...BUILT_IN_PROVIDERS, ...Object.keys(state.config.models?.providers ?? {})])],
+    env: state.env,
+    configSecret: (p) => {
+      const cfg = lookupProviderKey(state.config.models?.providers, p)?.apiKey
+      return typeof cfg === 'string' ? cfg : cfg === undefined ? undefined : view.refValue?.(cfg)
+    },
+    storedIds: root.store.listStates().keys(),
+  })
+  if (matches.length === 0)
+    throw new ControlError('NOT_FOUND', `no env or config key ${key} in this gateway's environment`)
+  const keys = matches.map((m) => ({ ...m, ...root.store.clearCooldowns(m.keyId) }))
+  state.invalidateAll()
+  return { key, agentId: root.agentId, keys }
+}
+
+const BUILT_IN_PROVIDERS = ['anthropic', 'openai', 'openrouter', 'google']
 
 const sessionsList: Handler = (params, { state }) => {
   const agent = agentOf(params, state)
