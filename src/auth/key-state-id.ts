@@ -9,7 +9,7 @@
  * replaced key starts clean. The fingerprint is 48 bits of a domain-separated SHA-256: enough
  * to tell a handful of keys apart, far too little to recover or confirm a high-entropy key.
  */
-import { createHash } from 'node:crypto'
+import { nodeCrypto } from '../util/lazy-crypto.ts'
 
 export type KeyStateKind = 'env' | 'config'
 
@@ -26,7 +26,8 @@ const FINGERPRINT_HEX = 12
 const ID_RE = /^(env|config):([a-z0-9][a-z0-9._-]{0,63}):([A-Za-z_][A-Za-z0-9_]*)#([0-9a-f]{12})$/
 
 export function keyFingerprint(value: string): string {
-  return createHash('sha256')
+  return nodeCrypto()
+    .createHash('sha256')
     .update(FINGERPRINT_DOMAIN + value)
     .digest('hex')
     .slice(0, FINGERPRINT_HEX)

@@ -6,7 +6,7 @@
  * password-verifier.ts). Parsing bounds the parameters, so a hand-edited hash cannot make each
  * verification allocate gigabytes.
  */
-import { randomBytes, scrypt, timingSafeEqual } from 'node:crypto'
+import { nodeCrypto } from '../../util/lazy-crypto.ts'
 
 export interface ScryptParams {
   /** log2 of the CPU/memory cost N. */
@@ -56,14 +56,14 @@ function derive(password: string, h: ScryptParams & { salt: Buffer }, keylen: nu
   const N = 2 ** h.ln
   return new Promise((resolve, reject) =>
     // Async: the work runs on the libuv pool, never on the event loop.
-    scrypt(password, h.salt, keylen, { N, r: h.r, p: h.p, maxmem: 256 * N * h.r }, (err, key) =>
+    nodeCrypto().scrypt(password, h.salt, keylen, { N, r: h.r, p: h.p, maxmem: 256 * N * h.r }, (err, key) =>
       err ? reject(err) : resolve(key),
     ),
   )
 }
 
 export async function hashPassword(password: string, params: ScryptParams = DEFAULT_SCRYPT): Promise<string> {
-  const salt = randomBytes(16)
+  const salt = nodeCrypto().randomBytes(16)
   const hash = await derive(password, { ...params, salt }, 32)
   const b64 = (b: Buffer) => b.toString('base64').replace(/=+$/, '')
   return `$scrypt$ln=${params.ln},r=${params.r},p=${params.p}$${b64(salt)}$${b64(hash)}`
@@ -72,5 +72,5 @@ export async function hashPassword(password: string, params: ScryptParams = DEFA
 /** One scrypt run, then a fixed-length timingSafeEqual. */
 export async function verifyPasswordHash(h: PasswordHash, presented: string): Promise<boolean> {
   const got = await derive(presented, h, h.hash.length)
-  return timingSafeEqual(got, h.hash)
+  return nodeCrypto().timingSafeEqual(got, h.hash)
 }
