@@ -199,9 +199,7 @@ export class CredentialStore {
    */
   revision(): number {
     return this.run(() => {
-      const row = this.db
-        .prepare<[], { value: string }>("SELECT value FROM store_meta WHERE key = 'revision'")
-        .get()
+      const row = this.q.revision.get()
       return row ? Number(row.value) : 0
     })
   }
