@@ -136,16 +136,17 @@ export function resolveProviderAuth(view: AuthView, req: ResolveRequest): Resolv
       m?.status === 'reauth_required' && m.generation === f.profile?.generation
         ? { reason: m.reason, command: loginCommand(provider) }
         : undefined
-    return {
+    const c: Candidate = {
       kind: 'profile',
       profileId: o.profileId,
       mode: o.type,
       source: f.source,
       secret: f.secret,
       available: o.available,
-      ...(o.unusable ? { unusable: o.unusable } : {}),
-      ...(reauth ? { reauth } : {}),
     }
+    if (o.unusable) c.unusable = o.unusable
+    if (reauth) c.reauth = reauth
+    return c
   })
   const disabledByEmptyOrder = order.explicit && order.source === 'config-order' && configOrder?.length === 0
   // A configured SecretRef that fails is an outage to report, never a reason to quietly send

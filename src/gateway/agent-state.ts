@@ -181,10 +181,23 @@ export class AgentState {
   /** Success path: memory only. */
   noteSuccess(profileId: string, provider: string, now: number): void {
     const owner = this.ownerOf(profileId) ?? this
-    owner.pendingUsed.set(profileId, { at: now, provider })
+    const pending = owner.pendingUsed.get(profileId)
+    if (pending) {
+      // The same profile again before the next flush: update in place, no new entry.
+      pending.at = now
+      pending.provider = provider
+    } else owner.pendingUsed.set(profileId, { at: now, provider })
     const states = this.cached?.states as Map<string, ProfileState> | undefined
-    const st = states?.get(profileId)
-    states?.set(profileId, { ...(st ?? emptyProfileState(profileId)), lastUsed: now })
+    if (!states) return
+    const st = states.get(profileId)
+    // In place: the state objects of a cached view belong to it alone, and a spread per
+    // success measured on the request path.
+    if (st) st.lastUsed = now
+    else {
+      const fresh = emptyProfileState(profileId)
+      fresh.lastUsed = now
+      states.set(profileId, fresh)
+    }
   }
 
   getSession(key: string): SessionRecord | undefined {

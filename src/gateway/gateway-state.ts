@@ -202,6 +202,11 @@ export class GatewayState extends EventEmitter {
     return this.agent(agentId).view(this.ctx)
   }
 
+  /** The view of an agent already resolved (the request path: no id validation, no lookup). */
+  viewOf(agent: AgentState): AuthView {
+    return agent.view(this.ctx)
+  }
+
   /** Once per agent, when its store is first opened; state dir and config included. */
   private warnForeignOwners(p: { agentDir: string; storePath: string }): void {
     const uid = currentUid()

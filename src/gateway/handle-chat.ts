@@ -6,7 +6,7 @@ import { randomUUID } from 'node:crypto'
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import { unusableFor } from '../auth/cooldown.ts'
 import type { ModelRef } from '../auth/model-ref.ts'
-import { resolveProviderAuth } from '../auth/resolve.ts'
+import { type ResolveRequest, resolveProviderAuth } from '../auth/resolve.ts'
 import type { ProfileState } from '../auth/types.ts'
 import { OpenclawError } from '../errors.ts'
 import { endpointFor } from '../providers/registry.ts'
@@ -78,7 +78,7 @@ export async function handleChat(
       const requested = requestedModel(body.model, state, agent.agentId, inbound)
       const r = runChatCommand({
         text: lastText!,
-        view: state.view(agent.agentId),
+        view: state.viewOf(agent),
         sessionKey,
         session,
         now: state.clock(),
@@ -177,29 +177,26 @@ export async function handleChat(
       signal: run.controller.signal,
       resolve: (entry) => {
         deps.runs.update(runId, entry.provider, entry.model)
-        const view = state.view(agent.agentId)
+        const view = state.viewOf(agent)
         // The auto pin written on success must carry the order this request was resolved
         // under: a view refreshed mid-request would otherwise bless a stale pin.
         // Only sessions carry pins; the signature is not worth computing without one.
         const sig = signatures ? orderSignature(view, entry.provider) : ''
         signatures?.set(entry.provider, sig)
         const pin = pinFor(session, entry, sig)
-        return resolveProviderAuth(view, {
-          provider: entry.provider,
-          model: entry.model,
-          now: state.clock(),
-          ...(pin ? { pin } : {}),
-          ...(entry.profileId ? { profileId: entry.profileId } : {}),
-        })
+        const rr: ResolveRequest = { provider: entry.provider, model: entry.model, now: state.clock() }
+        if (pin) rr.pin = pin
+        if (entry.profileId) rr.profileId = entry.profileId
+        return resolveProviderAuth(view, rr)
       },
       currentlyUnusable: (entry, c) => {
         if (c.kind !== 'profile') return undefined
-        const st = state.view(agent.agentId).states.get(c.profileId)
+        const st = state.viewOf(agent).states.get(c.profileId)
         const u = st ? unusableFor(st, entry.model, state.clock()) : undefined
         return u ? { until: u.until, reason: u.reason } : undefined
       },
       keyUnusable: (entry, c) => {
-        const st = state.view(agent.agentId).states.get(c.stateId)
+        const st = state.viewOf(agent).states.get(c.stateId)
         const u = st ? unusableFor(st, entry.model, state.clock()) : undefined
         return u ? { until: u.until, reason: u.reason } : undefined
       },
@@ -283,11 +280,12 @@ export async function handleChat(
       )
     }
     const c = result.candidate
-    const served = c.kind === 'profile' ? c.profileId : c.source.replace(/^env: /, 'env:')
+    baseHeaders['x-openclaw-auth-profile'] =
+      c.kind === 'profile' ? c.profileId : c.source.replace(/^env: /, 'env:')
     await writeUpstreamSuccess(res, result.value, {
       inbound,
       stream,
-      headers: { ...baseHeaders, 'x-openclaw-auth-profile': served },
+      headers: baseHeaders,
       now: state.clock,
       stopMessage: () => (run.stopReason === 'auth-revoked' ? revokedMessage(run.provider) : undefined),
     })

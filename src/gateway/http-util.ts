@@ -114,6 +114,18 @@ export function headerValue(req: IncomingMessage, name: string): string | undefi
   return Array.isArray(v) ? v[0] : v
 }
 
+/**
+ * Copies `src`'s own properties onto `dst` and returns it. The request path uses this instead of
+ * object spread: `{ ...a, k: v }` on header records measured microseconds per request.
+ */
+export function copyInto(
+  dst: Record<string, string>,
+  src: Readonly<Record<string, string>>,
+): Record<string, string> {
+  for (const k in src) dst[k] = src[k]!
+  return dst
+}
+
 /** Upstream response headers worth passing to clients (request ids and rate-limit info). */
 export function forwardableHeaders(h: Record<string, string | string[] | undefined>): Record<string, string> {
   const out: Record<string, string> = {}

@@ -8,7 +8,7 @@ import { finished } from 'node:stream/promises'
 import { createSseDecoder, INBOUND, UPSTREAM } from '../translate/index.ts'
 import type { ChatEvent, ChatResponse } from '../translate/ir.ts'
 import { errorBody, errorHeaders, type GatewayErrorInfo, type InboundApi } from './error-response.ts'
-import { forwardableHeaders, sendJson } from './http-util.ts'
+import { copyInto, forwardableHeaders, sendJson } from './http-util.ts'
 import { readBody, readBodyBytes, UpstreamTransportError } from './upstream.ts'
 import type { UpstreamSuccess } from './upstream-attempt.ts'
 
@@ -45,14 +45,13 @@ export async function writeUpstreamSuccess(
           meta.headers,
         )
       }
-      const headers = forwardableHeaders(up.headers)
-      Object.assign(headers, meta.headers)
+      const headers = copyInto(forwardableHeaders(up.headers), meta.headers)
       headers['content-length'] = String(bytes.length)
       res.writeHead(up.status, headers)
       res.end(bytes)
       return
     }
-    res.writeHead(up.status, { ...forwardableHeaders(up.headers), ...meta.headers })
+    res.writeHead(up.status, copyInto(forwardableHeaders(up.headers), meta.headers))
     res.flushHeaders()
     up.body.on('data', (chunk: Buffer) => res.write(chunk))
     try {
@@ -71,7 +70,10 @@ export async function writeUpstreamSuccess(
     sendJson(res, 200, INBOUND[meta.inbound].renderResponse(parsed, { created }), meta.headers)
     return
   }
-  res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', ...meta.headers })
+  res.writeHead(
+    200,
+    copyInto({ 'content-type': 'text/event-stream', 'cache-control': 'no-cache' }, meta.headers),
+  )
   res.flushHeaders()
   const decoder = createSseDecoder()
   const parser = UPSTREAM[s.endpoint.api].createStreamParser({ id, model: s.model })

@@ -124,11 +124,18 @@ export function reuseClientBody(
   if (typeof current !== 'string') return undefined
   const start = leadingModelValue(raw)
   if (start < 0) return undefined
-  const quoted = JSON.stringify(current)
+  const quoted = jsonString(current)
   if (!raw.startsWith(quoted, start)) return undefined
   if (raw.indexOf('"model"', start) !== -1) return undefined
   if (current === model) return raw
-  return `${raw.slice(0, start)}${JSON.stringify(model)}${raw.slice(start + quoted.length)}`
+  return `${raw.slice(0, start)}${jsonString(model)}${raw.slice(start + quoted.length)}`
+}
+
+/** Model ids are plain ASCII: quoting them by hand is what JSON.stringify would do, cheaper. */
+const PLAIN = /^[\x20\x21\x23-\x5b\x5d-\x7e]*$/
+
+function jsonString(s: string): string {
+  return PLAIN.test(s) ? `"${s}"` : JSON.stringify(s)
 }
 
 export async function attemptUpstream(

@@ -44,13 +44,15 @@ export class ControlServer {
   private readonly clients = new Map<WebSocket, { scopes: ScopeSet; principal?: string }>()
   private readonly deps: ControlServerDeps
   private readonly healthTimer: NodeJS.Timeout
+  private readonly onChat: (p: ChatEventPayload) => void
 
   constructor(deps: ControlServerDeps) {
     this.deps = deps
-    // Serialising an event nobody receives would cost every request; check for listeners first.
-    deps.runs.on('chat', (p: ChatEventPayload) => {
+    // Subscribed only while a client is connected: a listener makes every run build its event
+    // payload, which no request should pay for when nobody watches.
+    this.onChat = (p: ChatEventPayload) => {
       if (this.clients.size > 0) this.broadcast(event('chat', p))
-    })
+    }
     this.healthTimer = setInterval(() => {
       if (this.clients.size > 0) this.broadcast(event('health', this.health()))
     }, 30_000)
@@ -92,6 +94,7 @@ export class ControlServer {
       authed = true
       clearTimeout(timer)
       const grant = { scopes: v.scopes, ...(v.principal ? { principal: v.principal } : {}) }
+      if (this.clients.size === 0) this.deps.runs.on('chat', this.onChat)
       this.clients.set(ws, grant)
       const reads = hasScope(v.scopes, EVENT_SCOPE)
       ws.send(
@@ -122,7 +125,7 @@ export class ControlServer {
     }, this.deps.connectTimeoutMs ?? 10_000)
     ws.on('close', () => {
       clearTimeout(timer)
-      this.clients.delete(ws)
+      if (this.clients.delete(ws) && this.clients.size === 0) this.deps.runs.off('chat', this.onChat)
     })
     ws.on('error', () => ws.terminate())
     ws.on('message', (data, isBinary) => {
