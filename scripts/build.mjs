@@ -30,7 +30,11 @@ export async function build({ tsc = true } = {}) {
   const out = path.join(root, 'dist', 'bundle')
   fs.rmSync(out, { recursive: true, force: true })
   await bundle({
-    input: path.join(root, 'dist', 'cli', 'main.js'),
+    input: {
+      main: path.join(root, 'dist', 'cli', 'main.js'),
+      // Loaded by the launcher before the bundle: it must not share chunks with it.
+      'compile-cache': path.join(root, 'dist', 'cli', 'compile-cache.js'),
+    },
     platform: 'node',
     // Dependencies stay packages (better-sqlite3 is native); only our own code is bundled.
     external: [...deps, ...builtinModules, /^node:/, ...deps.map((d) => new RegExp(`^${d}/`))],
@@ -43,7 +47,7 @@ export async function build({ tsc = true } = {}) {
       chunkFileNames: '[name]-[hash].cjs',
     },
   })
-  return fs.existsSync(path.join(out, 'main.cjs'))
+  return fs.existsSync(path.join(out, 'main.cjs')) && fs.existsSync(path.join(out, 'compile-cache.cjs'))
 }
 
 if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {

@@ -36,6 +36,11 @@ export interface TempHome {
   storePath(agentId?: string): string
 }
 
+export const TEST_COMPILE_CACHE_DIR = path.join(
+  os.tmpdir(),
+  `openclaw-test-v8-cache-${process.getuid?.() ?? 0}`,
+)
+
 export function makeTempHome(): TempHome {
   const home = fs.mkdtempSync(path.join(os.tmpdir(), 'openclaw-e2e-'))
   const stateDir = path.join(home, '.openclaw')
@@ -44,6 +49,8 @@ export function makeTempHome(): TempHome {
     OPENCLAW_STATE_DIR: stateDir,
     PATH: process.env.PATH ?? '/usr/bin:/bin',
     NO_COLOR: '1',
+    // One V8 code cache for the whole run (src/cli/compile-cache.ts), outside every test's home.
+    OPENCLAW_COMPILE_CACHE_DIR: TEST_COMPILE_CACHE_DIR,
     // Run mode for G-01: every CLI and gateway child of the suite with debug output on.
     ...(process.env.TEST_DEBUG_LOGS === '1' ? { OPENCLAW_DEBUG: '1' } : {}),
   }
