@@ -31,6 +31,9 @@ describe('CLI compile cache', () => {
     const second = await t.run(['models', 'status', '--check'], { env })
     expect(second.code).toBe(first.code)
     expect(second.stdout).toBe(first.stdout)
+    // Nothing of the cache shows on stderr (no experimental-API warning either).
+    expect(second.stderr).toBe(first.stderr)
+    expect(first.stderr).not.toMatch(/Warning|compile/i)
     expect(listing(dir)).toEqual(written)
   })
 

@@ -80,7 +80,9 @@ export function installCompileCache(opts: CompileCacheOptions): boolean {
   const pending: Pending[] = []
   proto._compile = function compileWithCache(content, filename) {
     const root = roots.find((r) => filename.startsWith(r))
-    if (!root) return original.call(this, content, filename)
+    // A script compiled here cannot run import() on Node 20 without experimental flags, so code
+    // that may (the onboarding wizard's ES-module-only prompts) is compiled the normal way.
+    if (!root || content.includes('import(')) return original.call(this, content, filename)
     let entry: { file: string; prefix: string }
     try {
       entry = cacheEntry(dir, root, filename, content)
@@ -93,11 +95,7 @@ export function installCompileCache(opts: CompileCacheOptions): boolean {
     } catch {
       // Not cached yet.
     }
-    const script = new vm.Script(Module.wrap(content), {
-      filename,
-      ...(cachedData ? { cachedData } : {}),
-      importModuleDynamically: vm.constants.USE_MAIN_CONTEXT_DEFAULT_LOADER,
-    })
+    const script = new vm.Script(Module.wrap(content), { filename, ...(cachedData ? { cachedData } : {}) })
     if (!cachedData || script.cachedDataRejected) pending.push({ script, ...entry })
     const fn = script.runInThisContext({ displayErrors: true }) as (...args: unknown[]) => unknown
     return fn.call(this.exports, this.exports, requireFor(this), this, filename, path.dirname(filename))

@@ -8,6 +8,7 @@
 import type tls from 'node:tls'
 import type { OpenclawConfig } from '../config/types.ts'
 import { localGatewayTls } from '../gateway/tls/local-client.ts'
+import { lazyRequire } from '../util/lazy-require.ts'
 
 export type GatewayCall =
   | { reached: false; reason: string }
@@ -58,7 +59,7 @@ export async function callGateway(
   timeoutMs = 3000,
 ): Promise<GatewayCall> {
   if (target.problem) return { reached: false, reason: target.problem }
-  const { WebSocket } = await import('ws')
+  const { WebSocket } = lazyRequire('ws') as typeof import('ws')
   return new Promise((resolve) => {
     let settled = false
     const done = (r: GatewayCall) => {

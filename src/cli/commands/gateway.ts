@@ -7,14 +7,15 @@
 import { EXIT, OpenclawError } from '../../errors.ts'
 import { DEFAULT_BIND, DEFAULT_PORT, parsePort } from '../../gateway/bind-policy.ts'
 import { GatewayState } from '../../gateway/gateway-state.ts'
+import { lazyRequire } from '../../util/lazy-require.ts'
 import { yieldToLoop } from '../../util/yield-to-loop.ts'
 import { type CommandContext, err } from '../context.ts'
 import { stringOpt } from '../parse-args.ts'
 import { VERSION } from '../version.ts'
 
 const SERVER_MODULES: ReadonlyArray<() => Promise<unknown>> = [
-  () => import('node:http'),
-  () => import('node:https'),
+  async () => lazyRequire('node:http'),
+  async () => lazyRequire('node:https'),
   () => import('../../translate/index.ts'),
   () => import('../../gateway/handle-chat.ts'),
 ]

@@ -8,6 +8,7 @@
 import type http from 'node:http'
 import type { Duplex } from 'node:stream'
 import type { WebSocket, WebSocketServer } from 'ws'
+import { lazyRequire } from '../../util/lazy-require.ts'
 import type { AuthResult, GatewayAuth } from '../auth/gateway-auth.ts'
 import {
   EVENT_SCOPE,
@@ -65,9 +66,10 @@ export class ControlServer {
       return
     }
     // The socket buffers what the client sends meanwhile: no data listener is attached yet.
-    this.wssLoading ??= import('ws').then(
-      ({ WebSocketServer: Server }) => new Server({ noServer: true, maxPayload: 1024 * 1024 }),
-    )
+    this.wssLoading ??= Promise.resolve().then(() => {
+      const { WebSocketServer: Server } = lazyRequire('ws') as typeof import('ws')
+      return new Server({ noServer: true, maxPayload: 1024 * 1024 })
+    })
     this.wssLoading.then(
       (wss) => {
         if (this.closed) {
