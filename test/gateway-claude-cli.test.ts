@@ -60,3 +60,71 @@ describe('models routed to the claude-cli runtime', () => {
     expectNoCanary([...gw.logs, JSON.stringify(data)], [key])
   })
 })
+
+describe('claude-cli models in a fallback chain', () => {
+  const cliConfig = (primary: string, fallbacks: string[], extra: Record<string, unknown> = {}) => ({
+    agents: {
+      defaults: {
+        model: { primary, fallbacks },
+        models: { 'anthropic/claude-cli-x': { agentRuntime: { id: 'claude-cli' } } },
+        cliBackends: { 'claude-cli': { command: FAKE_CLAUDE, ...extra } },
+      },
+    },
+  })
+
+  it('a routed fallback is served by claude -p after the HTTP primary fails over', async () => {
+    const key = canary('sk-proj-')
+    const cliKey = canary('sk-ant-api03-')
+    mock.setBehavior(key, { kind: 'rate_limit', retryAfterSeconds: 30 })
+    gw = await startTestGateway({
+      mock,
+      config: cliConfig('openai/gpt-x', ['anthropic/claude-cli-x']),
+      profiles: {
+        'openai:k': { type: 'api_key', provider: 'openai', key },
+        'anthropic:k': { type: 'api_key', provider: 'anthropic', key: cliKey },
+      },
+    })
+    const client = new OpenAI({ apiKey: 'unused', baseURL: `${gw.url}/v1`, maxRetries: 0 })
+    const { data, response } = await client.chat.completions
+      .create({ model: 'default', messages: [{ role: 'user', content: 'fall back' }] })
+      .withResponse()
+    expect(data.choices[0]?.message.content).toBe('fake claude (api_key) says: User: fall back')
+    expect(response.headers.get('x-openclaw-auth-profile')).toBe('anthropic:k')
+    expect(mock.callsFor(key)).toBe(1)
+  })
+
+  it('a failing routed primary falls back to the HTTP model; every attempt is reported when all fail', async () => {
+    const key = canary('sk-proj-')
+    const cliKey = canary('sk-ant-api03-')
+    mock.setBehavior(key, { kind: 'ok', text: 'http answer' })
+    gw = await startTestGateway({
+      mock,
+      config: cliConfig('anthropic/claude-cli-x', ['openai/gpt-x'], { passEnv: ['FAKE_CLAUDE_FAIL'] }),
+      env: { FAKE_CLAUDE_FAIL: '1' },
+      profiles: {
+        'openai:k': { type: 'api_key', provider: 'openai', key },
+        'anthropic:k': { type: 'api_key', provider: 'anthropic', key: cliKey },
+      },
+    })
+    const client = new OpenAI({ apiKey: 'unused', baseURL: `${gw.url}/v1`, maxRetries: 0 })
+    const { data, response } = await client.chat.completions
+      .create({ model: 'default', messages: [{ role: 'user', content: 'x' }] })
+      .withResponse()
+    expect(data.choices[0]?.message.content).toBe('http answer')
+    expect(response.headers.get('x-openclaw-auth-profile')).toBe('openai:k')
+
+    mock.setBehavior(key, { kind: 'auth' })
+    const res = await fetch(`${gw.url}/v1/chat/completions`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ model: 'default', messages: [{ role: 'user', content: 'x' }] }),
+    })
+    const body = (await res.json()) as { openclaw: { attempts: { source: string; model: string }[] } }
+    expect(res.status).toBeGreaterThanOrEqual(400)
+    expect(body.openclaw.attempts.map((a) => `${a.model}:${a.source}`)).toEqual([
+      'claude-cli-x:claude-cli',
+      'gpt-x:profile:openai:k',
+    ])
+    expectNoCanary([...gw.logs, JSON.stringify(body)], [key, cliKey])
+  })
+})

@@ -204,7 +204,7 @@ describe('openclaw secrets reload', () => {
     )
     expect(r.stdout).toContain('2 ref(s): 1 ok, 1 failed')
     expect(r.stderr).toContain(
-      `No gateway is running at ws://127.0.0.1:${w.env.OPENCLAW_GATEWAY_PORT}/ws (ECONNREFUSED); nothing to notify`,
+      `No gateway is running at http://127.0.0.1:${w.env.OPENCLAW_GATEWAY_PORT} (ECONNREFUSED); nothing to notify`,
     )
 
     w.env.GW_TOKEN_UNSET = canary('gw-')

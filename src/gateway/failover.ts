@@ -217,6 +217,11 @@ function skipReason<T>(entry: ChainEntry, c: Candidate, hooks: FailoverHooks<T>)
   return undefined
 }
 
+/** The failure answer for attempts gathered across several loops (claude-cli models in a chain). */
+export function failoverFailure<T>(attempts: AttemptRecord[], now: number, hint?: string): FailoverResult<T> {
+  return finish(attempts, now, undefined, hint)
+}
+
 function finish<T>(
   attempts: AttemptRecord[],
   now: number,

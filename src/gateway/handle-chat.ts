@@ -15,7 +15,14 @@ import type { AgentState } from './agent-state.ts'
 import { isChatCommand, runChatCommand } from './chat-commands.ts'
 import { routedToClaudeCli, serveViaClaudeCli } from './claude-cli-route.ts'
 import type { InboundApi } from './error-response.ts'
-import { type ChainEntry, runFailover } from './failover.ts'
+import {
+  type AttemptRecord,
+  type ChainEntry,
+  type FailoverHooks,
+  type FailoverResult,
+  failoverFailure,
+  runFailover,
+} from './failover.ts'
 import type { GatewayState, Logger } from './gateway-state.ts'
 import { BodyError, headerValue, readJsonBody } from './http-util.ts'
 import { attemptWithOAuth } from './oauth-attempt.ts'
@@ -23,7 +30,7 @@ import { writeGatewayError, writeGatewayReply, writeUpstreamSuccess } from './re
 import type { RunRegistry } from './runs.ts'
 import { orderSignature, pinFor } from './session-pins.ts'
 import { cachedTarget } from './target.ts'
-import type { RequestContext } from './upstream-attempt.ts'
+import type { RequestContext, UpstreamSuccess } from './upstream-attempt.ts'
 
 export interface ChatDeps {
   state: GatewayState
@@ -152,27 +159,7 @@ export async function handleChat(
     now: state.clock,
   }
   try {
-    if (routedToClaudeCli(state.config, chain[0]!)) {
-      deps.runs.update(runId, chain[0]!.provider, chain[0]!.model)
-      try {
-        return await serveViaClaudeCli({
-          res,
-          inbound,
-          body,
-          stream,
-          entry: chain[0]!,
-          state,
-          agent,
-          signal: run.controller.signal,
-          headers: baseHeaders,
-        })
-      } catch (err) {
-        if (!OpenclawError.isInstance(err)) throw err
-        outcome = { state: 'error', error: err.message }
-        return fail(err.httpStatus, err.code, err.message, err.hint)
-      }
-    }
-    const result = await runFailover(chain, {
+    const hooks: FailoverHooks<UpstreamSuccess> = {
       now: state.clock,
       signal: run.controller.signal,
       resolve: (entry) => {
@@ -250,7 +237,60 @@ export async function handleChat(
           }
         }
       },
-    })
+    }
+    // Models routed to the claude-cli runtime are served by `claude -p`, wherever they sit in
+    // the chain; HTTP models around them go through the failover loop. A failure of either
+    // moves on to the next model, and the final answer lists every attempt.
+    const prior: AttemptRecord[] = []
+    let lastCli: OpenclawError | undefined
+    let rest: readonly ChainEntry[] = chain
+    let result: FailoverResult<UpstreamSuccess> | undefined
+    for (;;) {
+      const cliAt = rest.findIndex((e) => routedToClaudeCli(state.config, e))
+      const http = cliAt === -1 ? rest : rest.slice(0, cliAt)
+      if (http.length > 0) {
+        result = await runFailover(http, hooks)
+        if (result.ok || result.errorType === 'format' || result.errorType === 'aborted') break
+        prior.push(...result.attempts)
+        lastCli = undefined
+      }
+      if (cliAt === -1) break
+      const entry = rest[cliAt]!
+      deps.runs.update(runId, entry.provider, entry.model)
+      try {
+        return await serveViaClaudeCli({
+          res,
+          inbound,
+          body,
+          stream,
+          entry,
+          state,
+          agent,
+          signal: run.controller.signal,
+          headers: baseHeaders,
+        })
+      } catch (err) {
+        if (!OpenclawError.isInstance(err) || res.headersSent || run.controller.signal.aborted) throw err
+        lastCli = err
+        prior.push({
+          provider: entry.provider,
+          model: entry.model,
+          source: 'claude-cli',
+          outcome: err.code === 'no_credentials' ? 'no_credentials' : 'unknown',
+          detail: err.message,
+        })
+      }
+      rest = rest.slice(cliAt + 1)
+      result = undefined
+    }
+    if (!result?.ok && lastCli && prior.length === 1) {
+      // Only the claude-cli model was tried: its own error says it best.
+      outcome = { state: 'error', error: lastCli.message }
+      return fail(lastCli.httpStatus, lastCli.code, lastCli.message, lastCli.hint)
+    }
+    if (!result || (!result.ok && prior.length > result.attempts.length)) {
+      result = failoverFailure(prior, state.clock(), result && !result.ok ? result.hint : lastCli?.hint)
+    }
     if (!result.ok) {
       outcome = { state: 'error', error: result.message }
       if (result.errorType === 'aborted') {
