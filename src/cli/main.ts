@@ -8,6 +8,7 @@ import { redactPatterns } from '../util/redact.ts'
 import type { CliIO, CommandContext } from './context.ts'
 import { renderHelp } from './help.ts'
 import { parseCommandLine } from './parse-args.ts'
+import { processStdio } from './process-stdio.ts'
 import { VERSION } from './version.ts'
 
 export interface MainOptions {
@@ -18,7 +19,7 @@ export interface MainOptions {
 }
 
 export async function main(argv: readonly string[], opts: MainOptions = {}): Promise<number> {
-  const io: CliIO = opts.io ?? { stdout: process.stdout, stderr: process.stderr, stdin: process.stdin }
+  const io: CliIO = opts.io ?? processStdio()
   const env = opts.env ?? process.env
   let onSigint: (() => void) | undefined
   const interrupted = new Promise<void>((resolve) => {
