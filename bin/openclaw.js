@@ -21,14 +21,18 @@ if (process.env.OPENCLAW_COMPILE_CACHE !== '0') {
     if (!missing(err, 'compile-cache.cjs')) throw err
   }
 }
-let bundle
-try {
-  bundle = require('../dist/bundle/main.cjs')
-} catch (err) {
-  if (!missing(err, 'main.cjs')) throw err
+// The bundle is loaded on the next turn of the event loop: a starting gateway must never block
+// the loop long, and Node's start-up plus this file plus the bundle's entry are one stretch.
+const load = () => {
+  try {
+    return require('../dist/bundle/main.cjs')
+  } catch (err) {
+    if (!missing(err, 'main.cjs')) throw err
+    return import('../dist/cli/main.js')
+  }
 }
-const cli = bundle ? Promise.resolve(bundle) : import('../dist/cli/main.js')
-cli
+new Promise((resolve) => setImmediate(resolve))
+  .then(load)
   .then((m) => m.main(process.argv.slice(2)))
   .then((code) => {
     process.exitCode = code
