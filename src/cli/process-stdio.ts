@@ -39,7 +39,7 @@ function fdWriter(fd: 1 | 2, real: () => NodeJS.WriteStream): Out {
       } catch {
         st = undefined
       }
-      tty = st && !st.isCharacterDevice() ? false : real().isTTY === true
+      tty = st && (!st.isCharacterDevice() || isDevNull(st)) ? false : real().isTTY === true
     }
     return tty
   }
@@ -56,6 +56,15 @@ function fdWriter(fd: 1 | 2, real: () => NodeJS.WriteStream): Out {
       return true
     },
   })
+}
+
+/** `> /dev/null` (cron's favourite) is a character device too, but never a terminal. */
+function isDevNull(st: fs.Stats): boolean {
+  try {
+    return st.rdev === fs.statSync('/dev/null').rdev
+  } catch {
+    return false
+  }
 }
 
 /** stdin, stdout and stderr of this process, created lazily. */
