@@ -166,7 +166,7 @@ export class AgentState {
     if (this.pendingFailures.length === 0) return
     const list = this.pendingFailures.splice(0)
     const external = this.store.revision() !== this.seenVersion
-    this.store.batch(() => {
+    this.store.batchBookkeeping(() => {
       for (const { profileId, f } of list) this.store.updateState(profileId, (prev) => recordFailure(prev, f))
     })
     this.seenVersion = this.store.revision()
@@ -228,7 +228,7 @@ export class AgentState {
     const sessions = [...this.pendingSessions]
     this.pendingUsed.clear()
     this.pendingSessions.clear()
-    this.store.batch(() => {
+    this.store.batchBookkeeping(() => {
       for (const [id, use] of used) {
         this.store.updateState(id, (prev) => ({
           ...prev,

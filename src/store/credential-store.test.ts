@@ -364,3 +364,35 @@ describe('CredentialStore read-only', () => {
     expect(fs.statSync(p).size).toBe(0)
   })
 })
+
+describe('CredentialStore bookkeeping batches', () => {
+  it('commit without an fsync for that transaction only; the store stays synchronous=FULL otherwise', () => {
+    const { store, path: p } = openStore()
+    store.upsertProfile('openai:a', apiKey('openai', 'sk-bookkeeping-a'))
+    const levels: number[] = []
+    const pragma = (s: CredentialStore) =>
+      (s as unknown as { db: { pragma(q: string, o: { simple: true }): number } }).db.pragma('synchronous', {
+        simple: true,
+      })
+    store.batchBookkeeping(() => {
+      levels.push(pragma(store))
+      store.updateState('openai:a', (prev) => ({ ...prev, lastUsed: 42 }))
+    })
+    levels.push(pragma(store))
+    expect(levels).toEqual([1, 2])
+    // Committed: another connection sees it.
+    const other = CredentialStore.open(p, { readonly: true })
+    expect(other.getState('openai:a').lastUsed).toBe(42)
+    other.close()
+    // A failing batch rolls back and still restores FULL.
+    expect(() =>
+      store.batchBookkeeping(() => {
+        store.updateState('openai:a', (prev) => ({ ...prev, lastUsed: 43 }))
+        throw new Error('boom')
+      }),
+    ).toThrow('boom')
+    expect(pragma(store)).toBe(2)
+    expect(store.getState('openai:a').lastUsed).toBe(42)
+    store.close()
+  })
+})

@@ -256,6 +256,22 @@ export class CredentialStore {
     return this.write(fn)
   }
 
+  /**
+   * A batch of routing bookkeeping only (last use, session pins, cooldowns): committed without
+   * waiting for an fsync (`synchronous = NORMAL` for this transaction; the store stays FULL for
+   * everything else). In WAL mode that can lose the last such commits on a power cut, never
+   * corrupt the store, and a lost `lastUsed` or cooldown only changes which key goes next. The
+   * gateway writes these on its event loop, where a per-commit fsync stalled requests.
+   */
+  batchBookkeeping<T>(fn: () => T): T {
+    this.db.pragma('synchronous = NORMAL')
+    try {
+      return this.write(fn)
+    } finally {
+      this.db.pragma('synchronous = FULL')
+    }
+  }
+
   private putProfile(
     id: string,
     credential: Credential,
