@@ -6,7 +6,7 @@
 import { claudeCliLoginReport, claudeCliProblems } from '../claude-cli/login-health.ts'
 import { claudeCliAuthChoice, claudeCliRoutedModels, isRoutedToClaudeCli } from '../claude-cli/routing.ts'
 import { maskSecret } from '../util/mask.ts'
-import { activeWindows } from './cooldown.ts'
+import { type ActiveWindow, activeWindows } from './cooldown.ts'
 import { healthRow, problemsFor, profileLabel, refDetail } from './credential-health.ts'
 import { DEFAULT_WARN_MS, providerHealthRollup } from './health.ts'
 import { envRow, modelsWithWindows, unusableKeys } from './key-status.ts'
@@ -19,6 +19,7 @@ import type {
   ProviderStatus,
   StatusInputs,
   StatusReport,
+  UnavailableWindow,
   UnusableKey,
   UnusableProfile,
 } from './status-types.ts'
@@ -232,12 +233,7 @@ function unusableProfiles(view: AuthView, now: number): UnusableProfile[] {
       out.push({
         profileId: p.id,
         provider: normalizeProviderId(p.credential.provider),
-        kind: w.kind,
-        reason: w.reason,
-        model: w.model,
-        until: w.until,
-        remainingMs: w.remainingMs,
-        recovery: recoveryFor(p.id, w.reason),
+        ...unavailableWindow(w, p.id),
       })
     }
   }
@@ -245,6 +241,18 @@ function unusableProfiles(view: AuthView, now: number): UnusableProfile[] {
 }
 
 /** The recovery action for a cooldown / disable (status, list and doctor say the same). */
+/** A running window as status reports it, with the command that ends it. */
+export function unavailableWindow(w: ActiveWindow, id: string): UnavailableWindow {
+  return {
+    kind: w.kind,
+    reason: w.reason,
+    model: w.model,
+    until: w.until,
+    remainingMs: w.remainingMs,
+    recovery: recoveryFor(id, w.reason),
+  }
+}
+
 export function recoveryFor(profileId: string, reason: string): string {
   const clear = `openclaw models auth clear-cooldown ${profileId}`
   if (reason === 'billing') return `top up credits, then run: ${clear} (or switch provider)`

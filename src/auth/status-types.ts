@@ -65,9 +65,8 @@ export interface CredentialHealthRow {
   }
 }
 
-export interface UnusableProfile {
-  profileId: string
-  provider: string
+/** One active cooldown (per model, `*` = whole credential) or disable, with how to end it. */
+export interface UnavailableWindow {
   kind: 'cooldown' | 'disabled'
   reason: string
   model: string
@@ -76,18 +75,17 @@ export interface UnusableProfile {
   recovery: string
 }
 
+export interface UnusableProfile extends UnavailableWindow {
+  profileId: string
+  provider: string
+}
+
 /** A cooling or disabled env / config key (state row keyed by `keyId`, see key-state-id.ts). */
-export interface UnusableKey {
+export interface UnusableKey extends UnavailableWindow {
   /** `env:ANTHROPIC_API_KEYS[1]` or `models.providers.<p>.apiKey`: what clear-cooldown takes. */
   key: string
   keyId: string
   provider: string
-  kind: 'cooldown' | 'disabled'
-  reason: string
-  model: string
-  until: number
-  remainingMs: number
-  recovery: string
 }
 
 export interface CheckProblem {

@@ -7,7 +7,8 @@ import { healthRow } from '../../auth/credential-health.ts'
 import { formatRemaining } from '../../auth/health.ts'
 import { normalizeProviderId } from '../../auth/profile-id.ts'
 import type { AuthView } from '../../auth/resolve.ts'
-import { recoveryFor } from '../../auth/status-report.ts'
+import { unavailableWindow } from '../../auth/status-report.ts'
+import type { UnavailableWindow } from '../../auth/status-types.ts'
 import { type StoredProfile, WHOLE_PROFILE } from '../../auth/types.ts'
 import { EXIT } from '../../errors.ts'
 import { MIGRATION_COMMAND, MIGRATION_REQUIRED_CODE } from '../../migrate/legacy-detect.ts'
@@ -26,14 +27,7 @@ export interface ListRow {
   expiresAt: number | null
   owner: string
   /** Active cooldowns (per model, `*` = whole profile) and disables, with the recovery action. */
-  unavailable: Array<{
-    kind: 'cooldown' | 'disabled'
-    reason: string
-    model: string
-    until: number
-    remainingMs: number
-    recovery: string
-  }>
+  unavailable: UnavailableWindow[]
   /** Set when the provider refused the refresh token: only a new login helps. */
   reauth?: { reason: string; command: string }
 }
@@ -127,14 +121,7 @@ export function listRow(view: AuthView, p: StoredProfile, now: number): ListRow 
     reason: h.reason,
     expiresAt: h.expiresAt ?? null,
     owner: view.owners.get(p.id) ?? view.agentId,
-    unavailable: windows.map((w) => ({
-      kind: w.kind,
-      reason: w.reason,
-      model: w.model,
-      until: w.until,
-      remainingMs: w.remainingMs,
-      recovery: recoveryFor(p.id, w.reason),
-    })),
+    unavailable: windows.map((w) => unavailableWindow(w, p.id)),
     ...(reauth ? { reauth: { reason: reauth.reason, command: reauth.command ?? '' } } : {}),
   }
 }
