@@ -16,6 +16,8 @@ import { corruptStoreError, moveCorruptAside } from './corrupt-aside.ts'
 import { applyMigrations, needsMigration, readUserVersion, SCHEMA_VERSION } from './migrations.ts'
 import { assertUsable, probeSchema, type SchemaProbe } from './schema-probe.ts'
 import { isCorruptionError, toStoreError } from './sqlite-errors.ts'
+import { type StoreFilesystem, storeFilesystem } from './store-filesystem.ts'
+import { noticeOnce } from './store-notices.ts'
 
 // Required, not imported: loading a CommonJS package through the ESM loader parses it for
 // named exports first, which every CLI start paid. Loaded on first open, not at import: most
@@ -75,6 +77,9 @@ export function openDatabase(path: string, opts: OpenDatabaseOptions = {}): Db {
 }
 
 function openReadWrite(path: string, timeout: number, clock: Clock): Db {
+  // Before anything is created: on a filesystem where no journal mode is safe, nothing may be.
+  const fsInfo = storeFilesystem(nodePath.dirname(path))
+  if (fsInfo.policy.mode === 'refuse') throw unsupportedFilesystem(path, fsInfo)
   ensurePrivateDir(nodePath.dirname(path))
   createIfMissing(path)
   // Opening a new store races its peers: a connection still in rollback mode that switches to
@@ -83,7 +88,7 @@ function openReadWrite(path: string, timeout: number, clock: Clock): Db {
   const deadline = Date.now() + timeout
   for (let attempt = 0; ; attempt++) {
     try {
-      return openReadWriteOnce(path, timeout, clock)
+      return openReadWriteOnce(path, timeout, clock, fsInfo)
     } catch (err) {
       if (!isBusy(err) || Date.now() >= deadline) throw err
       pauseSync(Math.min(5 * 2 ** attempt, 100))
@@ -118,13 +123,13 @@ function pauseSync(ms: number): void {
   Atomics.wait(pauseCell, 0, 0, ms)
 }
 
-function openReadWriteOnce(path: string, timeout: number, clock: Clock): Db {
+function openReadWriteOnce(path: string, timeout: number, clock: Clock, fsInfo: StoreFilesystem): Db {
   let db: Db | undefined
   try {
     const checked = fs.statSync(path).size > 0 && preflight(path, timeout)
     db = newDatabase(path, { timeout })
     assertUsable(checked ? probeSchema(db) : inspect(db), path)
-    db.pragma('journal_mode = WAL')
+    applyJournalPolicy(db, path, fsInfo)
     // FULL: a credential rotation acknowledged to the user must survive power loss.
     db.pragma('synchronous = FULL')
     db.pragma('foreign_keys = ON')
@@ -135,6 +140,65 @@ function openReadWriteOnce(path: string, timeout: number, clock: Clock): Db {
     db?.close()
     if (isCorruptionError(err)) throw corruptStoreError(path, moveAside(path, clock()), err)
     throw err
+  }
+}
+
+function unsupportedFilesystem(path: string, fsInfo: StoreFilesystem): OpenclawError {
+  const reason = fsInfo.policy.mode === 'refuse' ? fsInfo.policy.reason : ''
+  return new OpenclawError(
+    'store_unsupported_fs',
+    `Credential store ${path} cannot be opened for writing: ${reason}${fsInfo.mountPoint ? ` (mount ${fsInfo.mountPoint})` : ''}.`,
+    {
+      hint: 'keep the state dir on a local disk: move it and set OPENCLAW_STATE_DIR=<local dir> (or OPENCLAW_AGENT_DIR for one agent)',
+      details: {
+        path,
+        fsType: fsInfo.policy.fsType,
+        ...(fsInfo.mountPoint ? { mountPoint: fsInfo.mountPoint } : {}),
+      },
+    },
+  )
+}
+
+/**
+ * B-11. Local: WAL. Network or unknown: a rollback journal. A store that is already in WAL
+ * there (made before this policy, or when the dir was local) is switched: SQLite checkpoints
+ * the WAL into the main file first, so nothing is lost. The switch needs the store to itself;
+ * while another connection has it open (a running gateway) it stays in WAL for now, rather than
+ * failing the command or waiting out the busy timeout, and the next open tries again.
+ */
+function applyJournalPolicy(db: Db, path: string, fsInfo: StoreFilesystem): void {
+  const policy = fsInfo.policy
+  if (policy.mode !== 'delete') {
+    db.pragma('journal_mode = WAL')
+    return
+  }
+  const where = fsInfo.mountPoint ? ` (mount ${fsInfo.mountPoint})` : ''
+  noticeOnce(
+    `journal:${fsInfo.mountPoint ?? path}`,
+    `warning: credential store ${path}: ${policy.reason}${where}.`,
+  )
+  if (String(db.pragma('journal_mode', { simple: true })) !== 'wal') {
+    db.pragma('journal_mode = DELETE')
+    return
+  }
+  const timeout = Number(db.pragma('busy_timeout', { simple: true }))
+  db.pragma('busy_timeout = 0')
+  try {
+    const mode = String(db.pragma('journal_mode = DELETE', { simple: true }))
+    if (mode !== 'delete')
+      throw Object.assign(new Error(`journal_mode stayed ${mode}`), { code: 'SQLITE_BUSY' })
+    noticeOnce(
+      `journal-switched:${path}`,
+      `warning: credential store ${path} was in WAL mode on ${policy.fsType}; switched it to a rollback journal (its WAL was checkpointed into it first, nothing lost).`,
+    )
+  } catch (err) {
+    if (!isBusy(err)) throw err
+    noticeOnce(
+      `journal-busy:${path}`,
+      `warning: credential store ${path} is on ${policy.fsType} but still in WAL mode: another process has it open, so it switches to a rollback journal on a later open, once no other openclaw process (e.g. the gateway) has it open.`,
+    )
+  } finally {
+    db.pragma(`busy_timeout = ${timeout}`)
   }
 }
 
