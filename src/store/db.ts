@@ -66,6 +66,19 @@ export interface OpenDatabaseOptions {
 
 export const DEFAULT_BUSY_TIMEOUT_MS = 5000
 
+/**
+ * B-08: after a checkpoint lets the WAL restart, SQLite truncates the file back to this size.
+ * Without it the WAL keeps its high-water size forever (a reader that starved checkpoints once
+ * leaves a file of many MB). 8 MiB is twice the WAL's normal high-water mark (the automatic
+ * checkpoint runs at 1000 pages, about 4 MiB at 4 KiB pages), so ordinary checkpoint cycles
+ * never truncate and regrow the file; only a starved WAL is cut back. OpenClaw's 64 MiB is
+ * sized for its whole state database; ours hold a few hundred KB of credentials.
+ */
+export const JOURNAL_SIZE_LIMIT_BYTES = 8 * 1024 * 1024
+
+/** SQLite's automatic checkpoint threshold (pages), the WAL's normal high-water mark. */
+export const AUTOCHECKPOINT_PAGES = 1000
+
 export function openDatabase(path: string, opts: OpenDatabaseOptions = {}): Db {
   const readonly = opts.readonly ?? false
   const timeout = opts.busyTimeoutMs ?? DEFAULT_BUSY_TIMEOUT_MS
@@ -130,6 +143,7 @@ function openReadWriteOnce(path: string, timeout: number, clock: Clock, fsInfo: 
     db = newDatabase(path, { timeout })
     assertUsable(checked ? probeSchema(db) : inspect(db), path)
     applyJournalPolicy(db, path, fsInfo)
+    db.pragma(`journal_size_limit = ${JOURNAL_SIZE_LIMIT_BYTES}`)
     // FULL: a credential rotation acknowledged to the user must survive power loss.
     db.pragma('synchronous = FULL')
     db.pragma('foreign_keys = ON')
@@ -344,6 +358,46 @@ export function peekProfileIds(
     return db
       .prepare('SELECT profile_id AS profileId, provider, type FROM auth_profiles ORDER BY profile_id')
       .all() as Array<{ profileId: string; provider: string; type: string }>
+  } catch {
+    return undefined
+  } finally {
+    db?.close()
+  }
+}
+
+export interface WalState {
+  journalMode: string
+  /** Size of `<store>-wal` before the check (0 when there is none). */
+  walBytes: number
+  /** Frames in the WAL, and how many a passive checkpoint could copy into the store. */
+  frames: number
+  checkpointed: number
+}
+
+/**
+ * Doctor's look at checkpoint starvation (B-08): the WAL's size, then one PASSIVE checkpoint,
+ * which copies every frame no reader still needs and reports the rest. It waits for nobody
+ * and changes no content: it is what any writer's commit does. Undefined when the store
+ * cannot be opened read-write here (missing, unwritable dir): then nothing is known.
+ */
+export function inspectWal(path: string, busyTimeoutMs = 1000): WalState | undefined {
+  if (!fs.existsSync(path)) return undefined
+  let walBytes = 0
+  try {
+    walBytes = fs.statSync(`${path}-wal`).size
+  } catch {}
+  let db: Db | undefined
+  try {
+    db = newDatabase(path, { fileMustExist: true, timeout: busyTimeoutMs })
+    const journalMode = String(db.pragma('journal_mode', { simple: true }))
+    if (journalMode !== 'wal') return { journalMode, walBytes, frames: 0, checkpointed: 0 }
+    const [row] = db.pragma('wal_checkpoint(PASSIVE)') as { log: number; checkpointed: number }[]
+    return {
+      journalMode,
+      walBytes,
+      frames: Math.max(0, row?.log ?? 0),
+      checkpointed: Math.max(0, row?.checkpointed ?? 0),
+    }
   } catch {
     return undefined
   } finally {
