@@ -388,6 +388,9 @@ export function inspectWal(path: string, busyTimeoutMs = 1000): WalState | undef
   } catch {}
   let db: Db | undefined
   try {
+    // Only a store proven healthy and ours read-only: a read-write connection would replay a
+    // -wal into a corrupt or foreign file (see openReadWriteOnce).
+    if (!preflight(path, busyTimeoutMs)) return undefined
     db = newDatabase(path, { fileMustExist: true, timeout: busyTimeoutMs })
     const journalMode = String(db.pragma('journal_mode', { simple: true }))
     if (journalMode !== 'wal') return { journalMode, walBytes, frames: 0, checkpointed: 0 }
