@@ -18,27 +18,42 @@ export interface MountEntry {
 
 /** Space, tab, newline and backslash are written as 3-digit octal escapes in mountinfo. */
 function unescapeOctal(s: string): string {
-  return s.replace(/\\([0-7]{3})/g, (_, oct: string) => String.fromCharCode(Number.parseInt(oct, 8)))
+  return s.includes('\\')
+    ? s.replace(/\\([0-7]{3})/g, (_, oct: string) => String.fromCharCode(Number.parseInt(oct, 8)))
+    : s
 }
 
 export function parseMountinfo(text: string): MountEntry[] {
   const out: MountEntry[] = []
-  for (const line of text.split('\n')) {
-    const fields = line.trim().split(' ')
-    const sep = fields.indexOf('-', 6)
-    if (sep < 0 || sep + 1 >= fields.length) continue
-    const id = Number(fields[0])
-    const mountPoint = fields[4]
-    const fsType = fields[sep + 1]
-    if (!Number.isInteger(id) || !mountPoint?.startsWith('/') || !fsType) continue
-    out.push({
-      id,
-      mountPoint: unescapeOctal(mountPoint),
-      fsType: unescapeOctal(fsType),
-      source: unescapeOctal(fields[sep + 2] ?? ''),
-    })
+  // Plain index scans, no per-line arrays or regexes: this runs on the first write of every
+  // CLI command that saves something (the start-up time of those is a feature too).
+  let start = 0
+  while (start < text.length) {
+    let end = text.indexOf('\n', start)
+    if (end < 0) end = text.length
+    const entry = parseLine(text.slice(start, end))
+    if (entry) out.push(entry)
+    start = end + 1
   }
   return out
+}
+
+function parseLine(line: string): MountEntry | undefined {
+  const sep = line.indexOf(' - ')
+  if (sep < 0) return undefined
+  const head = line.slice(0, sep).split(' ')
+  if (head.length < 6) return undefined
+  const tail = line.slice(sep + 3).split(' ')
+  const id = Number(head[0])
+  const mountPoint = head[4] ?? ''
+  const fsType = tail[0] ?? ''
+  if (!Number.isInteger(id) || !mountPoint.startsWith('/') || fsType === '') return undefined
+  return {
+    id,
+    mountPoint: unescapeOctal(mountPoint),
+    fsType: unescapeOctal(fsType),
+    source: unescapeOctal(tail[1] ?? ''),
+  }
 }
 
 /**

@@ -28,6 +28,8 @@ const ASSUMED_LOCAL: StoreFilesystem = { policy: journalPolicy('ext4'), known: f
 /** undefined: not read yet; null: not available on this system. */
 let table: MountEntry[] | null | undefined
 const byMount = new Map<number, StoreFilesystem>()
+/** Per directory as asked: a gateway re-opening an agent's store pays a map lookup. */
+const byDir = new Map<string, StoreFilesystem>()
 
 function mountTable(): MountEntry[] | null {
   if (table === undefined) {
@@ -43,6 +45,16 @@ function mountTable(): MountEntry[] | null {
 
 /** The filesystem of `dir`, which may not exist yet (its nearest existing parent decides). */
 export function storeFilesystem(dir: string): StoreFilesystem {
+  let known = byDir.get(dir)
+  if (!known) {
+    known = classify(dir)
+    // Bounded: a process opens stores in a handful of directories.
+    if (byDir.size < 1024) byDir.set(dir, known)
+  }
+  return known
+}
+
+function classify(dir: string): StoreFilesystem {
   const entries = mountTable()
   if (entries === null) return ASSUMED_LOCAL
   const mount = mountOf(realpathOfNearest(path.resolve(dir)), entries)
@@ -55,20 +67,22 @@ export function storeFilesystem(dir: string): StoreFilesystem {
   return fsInfo
 }
 
+/** Symlinks resolved (mountinfo lists real paths); a missing tail is kept as written. */
 function realpathOfNearest(p: string): string {
   let cur = p
   const rest: string[] = []
-  for (let i = 0; i < 256; i++) {
-    try {
-      return path.join(fs.realpathSync(cur), ...rest.reverse())
-    } catch {
-      const parent = path.dirname(cur)
-      if (parent === cur) break
-      rest.push(path.basename(cur))
-      cur = parent
-    }
+  // stat without throwing: exceptions for each missing level cost more than the whole lookup.
+  for (let i = 0; i < 256 && fs.statSync(cur, { throwIfNoEntry: false }) === undefined; i++) {
+    const parent = path.dirname(cur)
+    if (parent === cur) return p
+    rest.push(path.basename(cur))
+    cur = parent
   }
-  return p
+  try {
+    return path.join(fs.realpathSync.native(cur), ...rest.reverse())
+  } catch {
+    return p
+  }
 }
 
 /**
@@ -79,4 +93,5 @@ export function overrideMountinfo(text: string | null | undefined): void {
   table = text === undefined ? undefined : text === null ? null : parseMountinfo(text)
   if (table !== undefined && table !== null && table.length === 0) table = null
   byMount.clear()
+  byDir.clear()
 }
