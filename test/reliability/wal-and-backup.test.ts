@@ -4,8 +4,8 @@
  * ends, a checkpoint and the next commit cut the file back under the limit, nothing is lost.
  *
  * B-10: why a product backup must use the online backup API or VACUUM INTO: `cp` of the .sqlite
- * alone, taken while the WAL holds commits, restores a store without them. The product has no
- * backup command yet (pending, issue 6); this pins down the hazard that command must avoid.
+ * alone, taken while the WAL holds commits, restores a store without them. `openclaw backup`
+ * (backup.test.ts) passes the same scenario through the product.
  */
 import { spawnSync } from 'node:child_process'
 import fs from 'node:fs'
