@@ -18,12 +18,17 @@ import { afterAll, describe, expect, it } from 'vitest'
 import { CredentialStore } from '../../src/store/credential-store.ts'
 import { openRawDatabase } from '../../src/store/db.ts'
 import { canary, expectNoCanary, makeTempHome, type TempHome } from '../support/cli.ts'
+import { snapshotStateDir } from '../support/gateway-harness.ts'
 import { runMain } from './harness/in-process-cli.ts'
 import { finish, startWorker } from './harness/workers.ts'
 
 const homes: TempHome[] = []
 afterAll(() => {
-  for (const h of homes) fs.rmSync(h.home, { recursive: true, force: true })
+  for (const h of homes) {
+    // The canary scan reads the copy: every backup, every non-secret column.
+    snapshotStateDir(h.stateDir)
+    fs.rmSync(h.home, { recursive: true, force: true })
+  }
 })
 
 interface Seeded {

@@ -19,7 +19,7 @@ import { createOAuthRefresher } from '../../src/oauth/refresher.ts'
 import { CredentialStore } from '../../src/store/credential-store.ts'
 import type { Db } from '../../src/store/db.ts'
 import { canary, expectNoCanary } from '../support/cli.ts'
-import { providerConfig, startTestGateway } from '../support/gateway-harness.ts'
+import { providerConfig, snapshotStateDir, startTestGateway } from '../support/gateway-harness.ts'
 import { type MockOAuthServer, startMockOAuthServer } from '../support/mock-oauth-server.ts'
 import { type MockProvider, startMockProvider } from '../support/mock-provider/index.ts'
 import { HEALTHY, storeHealth } from './harness/store-health.ts'
@@ -164,6 +164,8 @@ describe('B-06 a refreshed pair the store cannot save', () => {
       refresher.close()
       store.close()
       expect(storeHealth(storePath)).toEqual(HEALTHY)
+      // The refresh marker, settlement and lease tables are non-secret: the scan checks them.
+      snapshotStateDir(stateDir)
     })
   }
 
@@ -191,6 +193,7 @@ describe('B-06 a refreshed pair the store cannot save', () => {
     peer.close()
     peerStore.close()
     store.close()
+    snapshotStateDir(stateDir)
   })
 
   it('through a gateway request: the client is served, the gateway logs it, the next request saves it', async () => {
