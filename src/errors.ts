@@ -45,6 +45,8 @@ export type ErrorCode =
   | 'store_full'
   | 'store_readonly'
   | 'store_io'
+  /** The store's filesystem cannot hold a SQLite database safely (sshfs). */
+  | 'store_unsupported_fs'
   | 'secret_ref_invalid'
   | 'secret_ref_unresolved'
   | 'not_a_tty'

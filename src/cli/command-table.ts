@@ -287,6 +287,26 @@ export const COMMANDS: readonly CommandDef[] = [
     load: () => import('./commands/doctor.ts'),
   },
   {
+    path: ['backup'],
+    summary: 'Back up credential stores (consistent online copies, 0700/0600; they hold secrets)',
+    options: {
+      agent: { ...agent, description: 'Back up only this agent (default: every agent)' },
+      all: { type: 'boolean', description: 'Every agent (the default; for scripts that want to say so)' },
+      out: {
+        type: 'string',
+        valueName: 'dir',
+        description: 'Where to create openclaw-backup-<timestamp>/ (default <state>/backups)',
+      },
+      json,
+    },
+    examples: [
+      'openclaw backup',
+      'openclaw backup --agent work --out /mnt/private/openclaw',
+      'openclaw backup --json',
+    ],
+    load: () => import('./commands/backup.ts'),
+  },
+  {
     path: ['onboard'],
     summary: 'Set up a model credential: verify it with a real request, then save it',
     options: {

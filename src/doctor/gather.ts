@@ -20,6 +20,7 @@ import { storedProfiles } from '../migrate/run-migrations.ts'
 import { findStaleOrders } from '../migrate/stale-order.ts'
 import { resolveProviderEndpoint } from '../providers/registry.ts'
 import { AgentRuntime } from '../runtime/agent-runtime.ts'
+import { leaseDbPath } from '../store/refresh-lease-repo.ts'
 import { gatherAuth } from './gather-auth.ts'
 import { gatherConfig } from './gather-config.ts'
 import { gatewayPort, gatherGateway } from './gather-gateway.ts'
@@ -27,6 +28,7 @@ import { gatherLegacy } from './gather-legacy.ts'
 import { gatherModes } from './gather-modes.ts'
 import { checkOrigins } from './gather-network.ts'
 import { gatherSecrets } from './gather-secrets.ts'
+import { gatherStoreFiles } from './gather-store-files.ts'
 import type { DoctorState } from './types.ts'
 
 type Env = Readonly<Record<string, string | undefined>>
@@ -107,6 +109,7 @@ export async function gatherDoctorState(o: GatherOptions): Promise<Gathered> {
       legacy: gatherLegacy(stateDir, home, agents),
       staleOrders: loaded ? findStaleOrders(raw, storedProfiles(agents), o.now) : [],
       codexConfig: loaded ? codexConfigEdit(new Map())(codexProbe) : [],
+      storeFiles: gatherStoreFiles([...agents.map((a) => a.storePath), leaseDbPath(stateDir)]),
       ...(o.deep ? { network: await checkOrigins(originsToCheck(cfg, agents, defaultAgentId)) } : {}),
     }
     return { state, agents, home, configUsable: loaded !== undefined }

@@ -13,7 +13,7 @@ const AREA_TITLE: Record<FindingArea, string> = {
   config: 'Config',
   auth: 'Model auth',
   legacy: 'Legacy auth files',
-  files: 'File permissions',
+  files: 'Files (permissions, journal, WAL)',
   env: 'Environment',
   secrets: 'Secret refs',
   gateway: 'Gateway',

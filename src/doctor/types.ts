@@ -132,6 +132,23 @@ export interface NetworkCheck {
   error?: string
 }
 
+/** A store file's journal and WAL (B-08, B-11); one per agent store and the refresh lease db. */
+export interface StoreFileCheck {
+  path: string
+  /** The store file exists (a missing one is only judged by its filesystem). */
+  exists: boolean
+  /** Filesystem of its directory and the journal policy that follows (store-filesystem.ts). */
+  fsType?: string
+  mountPoint?: string
+  policy: 'wal' | 'delete' | 'refuse'
+  policyReason?: string
+  /** From one passive checkpoint; absent when the store could not be opened read-write. */
+  wal?: { journalMode: string; walBytes: number; frames: number; checkpointed: number }
+  /** journal_size_limit, and the page count a healthy WAL stays under. */
+  limitBytes: number
+  starvedFrames: number
+}
+
 export interface DoctorState {
   now: number
   stateDir: string
@@ -149,4 +166,5 @@ export interface DoctorState {
   /** What the openai-codex config migration would change (dry run). */
   codexConfig: string[]
   network?: NetworkCheck[]
+  storeFiles: StoreFileCheck[]
 }

@@ -97,7 +97,11 @@ export class GatewayState extends EventEmitter {
           // The messages name profiles, accounts, pids and the provider's error text; they are
           // built without token material, yet a provider may echo anything: masked again here.
           if (e.level === 'debug') this.debugLog(`${line}: ${e.message}`)
-          else this.log(e.level, this.debug ? `${line}: ${redactPatterns(e.message)}` : line)
+          // A refresh whose tokens could not be saved is said in full at any level (B-06): the
+          // operator must learn which store to free space for; the message holds no provider text.
+          else if (this.debug || e.event === 'not-persisted')
+            this.log(e.level, `${line}: ${redactPatterns(e.message)}`)
+          else this.log(e.level, line)
         },
         openStore: (p) => [...this.agents.values()].find((a) => a.store.path === p)?.store,
       }),

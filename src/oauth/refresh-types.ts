@@ -2,7 +2,7 @@
  * Shapes shared by the refresh modules: what a caller passes, what it gets back, and what the
  * refresh code needs injected (clocks, HTTP, stores, the lease database, test kill points).
  */
-import type { Clock } from '../auth/types.ts'
+import type { Clock, OAuthCredential } from '../auth/types.ts'
 import type { OpenclawConfig } from '../config/types.ts'
 import type { OpenclawError } from '../errors.ts'
 import type { CredentialStore } from '../store/credential-store.ts'
@@ -32,6 +32,12 @@ export interface RefreshSuccess {
   adoptedFrom?: string
   /** Set when the provider answered but the new tokens could not be saved (disk full...). */
   notPersisted?: boolean
+  /**
+   * With `notPersisted` from the refresh itself: the pair the store should hold, and the
+   * generation it must be written over. In memory only (it holds the tokens); the refresher
+   * keeps it and retries the save.
+   */
+  unsaved?: { storePath: string; profileId: string; baseGeneration: number; credential: OAuthCredential }
 }
 
 export type RefreshOutcome = RefreshSuccess | { error: OpenclawError }
@@ -47,6 +53,7 @@ export interface RefreshEvent {
     | 'refreshed'
     | 'refresh-failed'
     | 'not-persisted'
+    | 'persisted-late'
     | 'settlement-failed'
     | 'lease-release-failed'
     | 'reauth-required'

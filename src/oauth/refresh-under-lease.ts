@@ -163,15 +163,32 @@ async function callProvider(
     })
   } catch (err) {
     // B-06: the provider has rotated the tokens; hand them to this request rather than waste
-    // them, and say loudly that they are not saved.
+    // them, and say loudly that they are not saved. The refresher keeps the pair and retries
+    // the save; the spent token is recorded as settled so that no other process spends it
+    // again (a reuse would revoke the whole token family at the provider).
+    const spentRecorded = recordUnsavedSettlement(ctx, req, cred, t.refresh, profile.generation + 1, deps)
     deps.log({
       level: 'error',
       event: 'not-persisted',
       profileId: req.profileId,
       provider,
-      message: `refreshed ${req.profileId} but could not save the new tokens to ${req.store.path}: ${asOpenclawError(err).message}`,
+      message:
+        `refreshed ${req.profileId} but could not save the new tokens to ${req.store.path} (not persisted): ` +
+        `${asOpenclawError(err).message}; this process keeps using them and retries the save` +
+        (spentRecorded ? '' : `; could not record the spent refresh token in ${ctx.leases.path} either`),
     })
-    return { access: t.access, expires: t.expires, refreshed: true, notPersisted: true }
+    return {
+      access: t.access,
+      expires: t.expires,
+      refreshed: true,
+      notPersisted: true,
+      unsaved: {
+        storePath: req.store.path,
+        profileId: req.profileId,
+        baseGeneration: profile.generation,
+        credential: next,
+      },
+    }
   }
   if (!committed) {
     // We hold the lease, so no peer refreshed: the row was replaced by a login or removed.
@@ -214,6 +231,30 @@ async function callProvider(
     expires: t.expires,
   })
   return { access: t.access, expires: t.expires, refreshed: true }
+}
+
+function recordUnsavedSettlement(
+  ctx: LeaseContext,
+  req: RefreshRequest,
+  cred: OAuthCredential,
+  newRefresh: string | undefined,
+  generation: number,
+  deps: RefreshDeps,
+): boolean {
+  if (!newRefresh || newRefresh === cred.refresh) return true
+  try {
+    ctx.leases.recordSettlement({
+      spentHash: refreshTokenHash(cred.refresh!),
+      leaseKey: ctx.ck.key,
+      storePath: req.store.path,
+      profileId: req.profileId,
+      generation,
+      settledAt: deps.leaseClock(),
+    })
+    return true
+  } catch {
+    return false
+  }
 }
 
 function recordFailure(

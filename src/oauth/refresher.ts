@@ -25,6 +25,7 @@ import type {
   RefreshRequest,
 } from './refresh-types.ts'
 import type { FetchLike } from './token-endpoint.ts'
+import { createUnsavedPairs } from './unsaved-pairs.ts'
 
 export interface OAuthRefresherOptions {
   stateDir: string
@@ -59,6 +60,11 @@ export function createOAuthRefresher(opts: OAuthRefresherOptions): OAuthRefreshe
   let leaseDb: RefreshLeaseDb | undefined
   const inflight = new Map<string, Promise<RefreshOutcome>>()
   const accountTail = new Map<string, Promise<unknown>>()
+  const unsaved = createUnsavedPairs({
+    clock: opts.clock ?? systemClock,
+    leaseClock: opts.leaseClock ?? systemClock,
+    log: opts.log ?? (() => {}),
+  })
 
   const deps = (): RefreshDeps => ({
     config: typeof opts.config === 'function' ? opts.config() : opts.config,
@@ -88,6 +94,10 @@ export function createOAuthRefresher(opts: OAuthRefresherOptions): OAuthRefreshe
   })
 
   const run = (req: RefreshRequest): Promise<RefreshOutcome> => {
+    // A pair the provider issued but the store refused comes first: the stored refresh token
+    // is already spent (B-06).
+    const held = unsaved.settle(req)
+    if (held) return Promise.resolve(held)
     // Hot path: a token that is good for longer than the margin costs one row read.
     const current = readCurrent(req)
     if (
@@ -110,7 +120,7 @@ export function createOAuthRefresher(opts: OAuthRefresherOptions): OAuthRefreshe
     const prev = account ? accountTail.get(account) : undefined
     const p = (async () => {
       if (prev) await prev.catch(() => undefined)
-      return ensureFreshOAuth(deps(), req)
+      return unsaved.remember(req, await ensureFreshOAuth(deps(), req))
     })()
     inflight.set(target, p)
     if (account) accountTail.set(account, p)
@@ -128,6 +138,7 @@ export function createOAuthRefresher(opts: OAuthRefresherOptions): OAuthRefreshe
     afterUnauthorized: (store, profileId, rejectedAccess, o) =>
       run({ store, profileId, rejectedAccess, ...(o?.agentId ? { agentId: o.agentId } : {}) }),
     close() {
+      unsaved.clear()
       leaseDb?.close()
       leaseDb = undefined
       for (const s of opened.values()) s.close()

@@ -16,6 +16,8 @@ import { corruptStoreError, moveCorruptAside } from './corrupt-aside.ts'
 import { applyMigrations, needsMigration, readUserVersion, SCHEMA_VERSION } from './migrations.ts'
 import { assertUsable, probeSchema, type SchemaProbe } from './schema-probe.ts'
 import { isCorruptionError, toStoreError } from './sqlite-errors.ts'
+import { type StoreFilesystem, storeFilesystem } from './store-filesystem.ts'
+import { noticeOnce } from './store-notices.ts'
 
 // Required, not imported: loading a CommonJS package through the ESM loader parses it for
 // named exports first, which every CLI start paid. Loaded on first open, not at import: most
@@ -64,6 +66,19 @@ export interface OpenDatabaseOptions {
 
 export const DEFAULT_BUSY_TIMEOUT_MS = 5000
 
+/**
+ * B-08: after a checkpoint lets the WAL restart, SQLite truncates the file back to this size.
+ * Without it the WAL keeps its high-water size forever (a reader that starved checkpoints once
+ * leaves a file of many MB). 8 MiB is twice the WAL's normal high-water mark (the automatic
+ * checkpoint runs at 1000 pages, about 4 MiB at 4 KiB pages), so ordinary checkpoint cycles
+ * never truncate and regrow the file; only a starved WAL is cut back. OpenClaw's 64 MiB is
+ * sized for its whole state database; ours hold a few hundred KB of credentials.
+ */
+export const JOURNAL_SIZE_LIMIT_BYTES = 8 * 1024 * 1024
+
+/** SQLite's automatic checkpoint threshold (pages), the WAL's normal high-water mark. */
+export const AUTOCHECKPOINT_PAGES = 1000
+
 export function openDatabase(path: string, opts: OpenDatabaseOptions = {}): Db {
   const readonly = opts.readonly ?? false
   const timeout = opts.busyTimeoutMs ?? DEFAULT_BUSY_TIMEOUT_MS
@@ -75,6 +90,9 @@ export function openDatabase(path: string, opts: OpenDatabaseOptions = {}): Db {
 }
 
 function openReadWrite(path: string, timeout: number, clock: Clock): Db {
+  // Before anything is created: on a filesystem where no journal mode is safe, nothing may be.
+  const fsInfo = storeFilesystem(nodePath.dirname(path))
+  if (fsInfo.policy.mode === 'refuse') throw unsupportedFilesystem(path, fsInfo)
   ensurePrivateDir(nodePath.dirname(path))
   createIfMissing(path)
   // Opening a new store races its peers: a connection still in rollback mode that switches to
@@ -83,7 +101,7 @@ function openReadWrite(path: string, timeout: number, clock: Clock): Db {
   const deadline = Date.now() + timeout
   for (let attempt = 0; ; attempt++) {
     try {
-      return openReadWriteOnce(path, timeout, clock)
+      return openReadWriteOnce(path, timeout, clock, fsInfo)
     } catch (err) {
       if (!isBusy(err) || Date.now() >= deadline) throw err
       pauseSync(Math.min(5 * 2 ** attempt, 100))
@@ -118,13 +136,14 @@ function pauseSync(ms: number): void {
   Atomics.wait(pauseCell, 0, 0, ms)
 }
 
-function openReadWriteOnce(path: string, timeout: number, clock: Clock): Db {
+function openReadWriteOnce(path: string, timeout: number, clock: Clock, fsInfo: StoreFilesystem): Db {
   let db: Db | undefined
   try {
     const checked = fs.statSync(path).size > 0 && preflight(path, timeout)
     db = newDatabase(path, { timeout })
     assertUsable(checked ? probeSchema(db) : inspect(db), path)
-    db.pragma('journal_mode = WAL')
+    applyJournalPolicy(db, path, fsInfo)
+    db.pragma(`journal_size_limit = ${JOURNAL_SIZE_LIMIT_BYTES}`)
     // FULL: a credential rotation acknowledged to the user must survive power loss.
     db.pragma('synchronous = FULL')
     db.pragma('foreign_keys = ON')
@@ -135,6 +154,65 @@ function openReadWriteOnce(path: string, timeout: number, clock: Clock): Db {
     db?.close()
     if (isCorruptionError(err)) throw corruptStoreError(path, moveAside(path, clock()), err)
     throw err
+  }
+}
+
+function unsupportedFilesystem(path: string, fsInfo: StoreFilesystem): OpenclawError {
+  const reason = fsInfo.policy.mode === 'refuse' ? fsInfo.policy.reason : ''
+  return new OpenclawError(
+    'store_unsupported_fs',
+    `Credential store ${path} cannot be opened for writing: ${reason}${fsInfo.mountPoint ? ` (mount ${fsInfo.mountPoint})` : ''}.`,
+    {
+      hint: 'keep the state dir on a local disk: move it and set OPENCLAW_STATE_DIR=<local dir> (or OPENCLAW_AGENT_DIR for one agent)',
+      details: {
+        path,
+        fsType: fsInfo.policy.fsType,
+        ...(fsInfo.mountPoint ? { mountPoint: fsInfo.mountPoint } : {}),
+      },
+    },
+  )
+}
+
+/**
+ * B-11. Local: WAL. Network or unknown: a rollback journal. A store that is already in WAL
+ * there (made before this policy, or when the dir was local) is switched: SQLite checkpoints
+ * the WAL into the main file first, so nothing is lost. The switch needs the store to itself;
+ * while another connection has it open (a running gateway) it stays in WAL for now, rather than
+ * failing the command or waiting out the busy timeout, and the next open tries again.
+ */
+function applyJournalPolicy(db: Db, path: string, fsInfo: StoreFilesystem): void {
+  const policy = fsInfo.policy
+  if (policy.mode !== 'delete') {
+    db.pragma('journal_mode = WAL')
+    return
+  }
+  const where = fsInfo.mountPoint ? ` (mount ${fsInfo.mountPoint})` : ''
+  noticeOnce(
+    `journal:${fsInfo.mountPoint ?? path}`,
+    `warning: credential store ${path}: ${policy.reason}${where}.`,
+  )
+  if (String(db.pragma('journal_mode', { simple: true })) !== 'wal') {
+    db.pragma('journal_mode = DELETE')
+    return
+  }
+  const timeout = Number(db.pragma('busy_timeout', { simple: true }))
+  db.pragma('busy_timeout = 0')
+  try {
+    const mode = String(db.pragma('journal_mode = DELETE', { simple: true }))
+    if (mode !== 'delete')
+      throw Object.assign(new Error(`journal_mode stayed ${mode}`), { code: 'SQLITE_BUSY' })
+    noticeOnce(
+      `journal-switched:${path}`,
+      `warning: credential store ${path} was in WAL mode on ${policy.fsType}; switched it to a rollback journal (its WAL was checkpointed into it first, nothing lost).`,
+    )
+  } catch (err) {
+    if (!isBusy(err)) throw err
+    noticeOnce(
+      `journal-busy:${path}`,
+      `warning: credential store ${path} is on ${policy.fsType} but still in WAL mode: another process has it open, so it switches to a rollback journal on a later open, once no other openclaw process (e.g. the gateway) has it open.`,
+    )
+  } finally {
+    db.pragma(`busy_timeout = ${timeout}`)
   }
 }
 
@@ -284,5 +362,151 @@ export function peekProfileIds(
     return undefined
   } finally {
     db?.close()
+  }
+}
+
+export interface WalState {
+  journalMode: string
+  /** Size of `<store>-wal` before the check (0 when there is none). */
+  walBytes: number
+  /** Frames in the WAL, and how many a passive checkpoint could copy into the store. */
+  frames: number
+  checkpointed: number
+}
+
+/**
+ * Doctor's look at checkpoint starvation (B-08): the WAL's size, then one PASSIVE checkpoint,
+ * which copies every frame no reader still needs and reports the rest. It waits for nobody
+ * and changes no content: it is what any writer's commit does. Undefined when the store
+ * cannot be opened read-write here (missing, unwritable dir): then nothing is known.
+ */
+export function inspectWal(path: string, busyTimeoutMs = 1000): WalState | undefined {
+  if (!fs.existsSync(path)) return undefined
+  let walBytes = 0
+  try {
+    walBytes = fs.statSync(`${path}-wal`).size
+  } catch {}
+  let db: Db | undefined
+  try {
+    // Only a store proven healthy and ours read-only: a read-write connection would replay a
+    // -wal into a corrupt or foreign file (see openReadWriteOnce).
+    if (!preflight(path, busyTimeoutMs)) return undefined
+    db = newDatabase(path, { fileMustExist: true, timeout: busyTimeoutMs })
+    const journalMode = String(db.pragma('journal_mode', { simple: true }))
+    if (journalMode !== 'wal') return { journalMode, walBytes, frames: 0, checkpointed: 0 }
+    const [row] = db.pragma('wal_checkpoint(PASSIVE)') as { log: number; checkpointed: number }[]
+    return {
+      journalMode,
+      walBytes,
+      frames: Math.max(0, row?.log ?? 0),
+      checkpointed: Math.max(0, row?.checkpointed ?? 0),
+    }
+  } catch {
+    return undefined
+  } finally {
+    db?.close()
+  }
+}
+
+export interface BackupProgress {
+  totalPages: number
+  remainingPages: number
+}
+
+export interface StoreBackupResult {
+  /** Profiles in the copy, counted by reading it back. */
+  profiles: number
+  bytes: number
+}
+
+/**
+ * B-10: a consistent copy of a live store through SQLite's online backup API, which reads
+ * through SQLite (so commits still in the WAL are included, unlike a `cp` of the file) under a
+ * read lock per step and restarts by itself when another connection writes in between. `dest`
+ * is created here, 0600 and exclusively (an existing file is never overwritten); the copy is
+ * switched to a rollback journal (readable without a -shm, e.g. from a read-only medium),
+ * checked with integrity_check, and fsync-ed before this returns. On failure `dest` is removed.
+ * Making the copy visible (rename) is the caller's step.
+ */
+export async function backupStore(
+  srcPath: string,
+  destPath: string,
+  opts: { onProgress?: (p: BackupProgress) => void; stepPages?: number } = {},
+): Promise<StoreBackupResult> {
+  const src = openDatabase(srcPath, { readonly: true })
+  let created = false
+  try {
+    // A read-only open of a WAL store in an unwritable dir reads a private copy of the main file
+    // alone: commits still in its WAL would be missing from the backup.
+    if (src.memory && fileSize(`${srcPath}-wal`) > 0) {
+      throw new OpenclawError(
+        'store_readonly',
+        `Cannot back up ${srcPath}: its directory is not writable, so SQLite cannot read the commits still in ${srcPath}-wal.`,
+        { hint: `make ${nodePath.dirname(srcPath)} writable for this user, or run the backup as its owner` },
+      )
+    }
+    fs.closeSync(
+      fs.openSync(
+        destPath,
+        fs.constants.O_RDWR | fs.constants.O_CREAT | fs.constants.O_EXCL | (fs.constants.O_NOFOLLOW ?? 0),
+        PRIVATE_FILE_MODE,
+      ),
+    )
+    created = true
+    const step = opts.stepPages ?? 1024
+    await src.backup(destPath, {
+      progress: (p) => {
+        opts.onProgress?.(p)
+        return step
+      },
+    })
+    const profiles = verifyCopy(destPath)
+    fsyncFile(destPath)
+    return { profiles, bytes: fileSize(destPath) }
+  } catch (err) {
+    if (created) {
+      for (const f of [destPath, `${destPath}-journal`]) fs.rmSync(f, { force: true })
+    }
+    throw toStoreError(err, { path: srcPath, readonly: true })
+  } finally {
+    src.close()
+  }
+}
+
+/** The copy must read back whole; returns its profile count. */
+function verifyCopy(path: string): number {
+  const db = newDatabase(path, { fileMustExist: true })
+  try {
+    db.pragma('journal_mode = DELETE')
+    const integrity = String(db.pragma('integrity_check', { simple: true }))
+    if (integrity !== 'ok') {
+      throw new OpenclawError(
+        'store_corrupt',
+        `The backup copy ${path} failed integrity_check (${integrity}).`,
+        {
+          hint: 'run: openclaw doctor, then back up again',
+        },
+      )
+    }
+    return (db.prepare('SELECT count(*) AS n FROM auth_profiles').get() as { n: number }).n
+  } finally {
+    db.close()
+  }
+}
+
+function fsyncFile(path: string): void {
+  const fd = fs.openSync(path, fs.constants.O_RDONLY)
+  try {
+    fs.fsyncSync(fd)
+  } finally {
+    fs.closeSync(fd)
+  }
+}
+
+function fileSize(path: string): number {
+  try {
+    return fs.statSync(path).size
+  } catch {
+    return 0
   }
 }

@@ -2,8 +2,9 @@
  * B-02: SIGKILL at deterministic points. Inside BEGIN IMMEDIATE before COMMIT the whole batch
  * vanishes; right after COMMIT all of it is there; inside a schema migration the store keeps
  * its old schema and the next open re-runs the migration idempotently; around the automatic
- * WAL checkpoint every acknowledged commit survives. The OAuth "between token response and
- * COMMIT" point and the VACUUM INTO backup point are pending (docs/reliability.md).
+ * WAL checkpoint every acknowledged commit survives. The backup kill points are in
+ * backup.test.ts; the OAuth "between token response and COMMIT" point is covered at the
+ * process level (test/oauth-refresh-processes.test.ts, H-04), see docs/reliability.md.
  */
 import fs from 'node:fs'
 import { afterAll, describe, expect, it } from 'vitest'

@@ -4,8 +4,8 @@
  * deterministic), `ulimit -f` in the worker's shell (EFBIG on growth; Node ignores SIGXFSZ), and
  * a 1 MiB tmpfs in a private mount namespace (`unshare -rm`, real ENOSPC). In every case the save
  * fails with an error naming the store, the previous pair is still readable, the store passes
- * integrity_check, and a save after space is freed succeeds. Returning the fresh OAuth pair to the
- * in-flight request with a "not persisted" warning is OAuth work (issue 7), pending.
+ * integrity_check, and a save after space is freed succeeds. The OAuth path (the fresh pair
+ * served to the in-flight request, "not persisted", saved later) is oauth-not-persisted.test.ts.
  */
 import fs from 'node:fs'
 import path from 'node:path'
