@@ -3,8 +3,10 @@
  * credentials (auth-spec 1.4, 5.2): they move to `auth.profiles.<id>.mode: "aws-sdk"` in
  * config. An existing config entry for the id with another mode is left alone and reported.
  */
+
+import { objectAt } from '../config/object-at.ts'
 import { naiveCodexId } from './codex-ids.ts'
-import { authSection, type ConfigEdit, objectAt } from './context.ts'
+import { authSection, type ConfigEdit } from './context.ts'
 
 export function awsSdkConfigEdit(markers: ReadonlyArray<{ id: string; provider: string }>): ConfigEdit {
   return (raw) => {

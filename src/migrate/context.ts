@@ -37,11 +37,3 @@ export function authSection(raw: Record<string, unknown>): Record<string, unknow
   raw.auth = created
   return created
 }
-
-export function objectAt(parent: Record<string, unknown>, key: string): Record<string, unknown> {
-  const v = parent[key]
-  if (v && typeof v === 'object' && !Array.isArray(v)) return v as Record<string, unknown>
-  const created: Record<string, unknown> = {}
-  parent[key] = created
-  return created
-}

@@ -6,18 +6,11 @@
 import { normalizeProviderId } from '../auth/profile-id.ts'
 import type { ProfileMode } from '../auth/types.ts'
 import { scrubProfileFromConfig } from '../config/auth-config-edit.ts'
+import { objectAt } from '../config/object-at.ts'
 import { updateConfig } from '../config/write.ts'
 import type { CredentialStore } from '../store/credential-store.ts'
 
 type Env = Readonly<Record<string, string | undefined>>
-
-export function objectAt(parent: Record<string, unknown>, key: string): Record<string, unknown> {
-  const v = parent[key]
-  if (v && typeof v === 'object' && !Array.isArray(v)) return v as Record<string, unknown>
-  const created: Record<string, unknown> = {}
-  parent[key] = created
-  return created
-}
 
 export function recordProfile(
   configPath: string,

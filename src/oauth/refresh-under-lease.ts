@@ -166,7 +166,8 @@ async function callProvider(
     // them, and say loudly that they are not saved. The refresher keeps the pair and retries
     // the save; the spent token is recorded as settled so that no other process spends it
     // again (a reuse would revoke the whole token family at the provider).
-    const spentRecorded = recordUnsavedSettlement(ctx, req, cred, t.refresh, profile.generation + 1, deps)
+    const spentRecorded =
+      recordSpentRefresh(ctx, req, cred, t.refresh, profile.generation + 1, deps) === undefined
     deps.log({
       level: 'error',
       event: 'not-persisted',
@@ -201,25 +202,15 @@ async function callProvider(
     })
     return { access: t.access, expires: t.expires, refreshed: true, notPersisted: true }
   }
-  if (t.refresh && t.refresh !== cred.refresh) {
-    try {
-      ctx.leases.recordSettlement({
-        spentHash: refreshTokenHash(cred.refresh!),
-        leaseKey: ctx.ck.key,
-        storePath: req.store.path,
-        profileId: req.profileId,
-        generation: committed.generation,
-        settledAt: deps.leaseClock(),
-      })
-    } catch (err) {
-      deps.log({
-        level: 'error',
-        event: 'settlement-failed',
-        profileId: req.profileId,
-        provider,
-        message: `refreshed ${req.profileId}, but could not record it in ${ctx.leases.path}; copies of this account in other agents may fail to refresh: ${asOpenclawError(err).message}`,
-      })
-    }
+  const settleError = recordSpentRefresh(ctx, req, cred, t.refresh, committed.generation, deps)
+  if (settleError !== undefined) {
+    deps.log({
+      level: 'error',
+      event: 'settlement-failed',
+      profileId: req.profileId,
+      provider,
+      message: `refreshed ${req.profileId}, but could not record it in ${ctx.leases.path}; copies of this account in other agents may fail to refresh: ${asOpenclawError(settleError).message}`,
+    })
   }
   await deps.hooks?.afterCommit?.({ profileId: req.profileId, generation: committed.generation })
   deps.log({
@@ -233,15 +224,20 @@ async function callProvider(
   return { access: t.access, expires: t.expires, refreshed: true }
 }
 
-function recordUnsavedSettlement(
+/**
+ * Records that the old refresh token is spent, when the provider rotated it, so that no other
+ * process holding a copy spends it again. Returns what went wrong, if anything; the caller
+ * decides how loudly to say it.
+ */
+function recordSpentRefresh(
   ctx: LeaseContext,
   req: RefreshRequest,
   cred: OAuthCredential,
   newRefresh: string | undefined,
   generation: number,
   deps: RefreshDeps,
-): boolean {
-  if (!newRefresh || newRefresh === cred.refresh) return true
+): unknown {
+  if (!newRefresh || newRefresh === cred.refresh) return undefined
   try {
     ctx.leases.recordSettlement({
       spentHash: refreshTokenHash(cred.refresh!),
@@ -251,9 +247,9 @@ function recordUnsavedSettlement(
       generation,
       settledAt: deps.leaseClock(),
     })
-    return true
-  } catch {
-    return false
+    return undefined
+  } catch (err) {
+    return err ?? new Error('settlement failed')
   }
 }
 

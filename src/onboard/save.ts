@@ -7,8 +7,9 @@
 import { normalizeProviderId } from '../auth/profile-id.ts'
 import { saveProfileThenConfig } from '../auth/save-profile.ts'
 import type { Credential } from '../auth/types.ts'
+import { objectAt } from '../config/object-at.ts'
 import { updateConfig } from '../config/write.ts'
-import { objectAt, setDefaultModel } from '../oauth/profile-config.ts'
+import { setDefaultModel } from '../oauth/profile-config.ts'
 import type { AgentRuntime } from '../runtime/agent-runtime.ts'
 import { upsertDotenvVar } from './dotenv-write.ts'
 

@@ -12,6 +12,7 @@ import { lookupProviderKey } from '../../auth/resolve.ts'
 import { saveProfileThenConfig } from '../../auth/save-profile.ts'
 import { normalizeSecretInput } from '../../auth/secret-input.ts'
 import type { Credential, SecretRef } from '../../auth/types.ts'
+import { objectAt } from '../../config/object-at.ts'
 import { updateConfig } from '../../config/write.ts'
 import { EXIT, OpenclawError } from '../../errors.ts'
 import { AgentRuntime } from '../../runtime/agent-runtime.ts'
@@ -134,14 +135,6 @@ async function checkedRef(
   }
   checkShape(provider, kind, r.value, profileId)
   return parsed
-}
-
-function objectAt(parent: Record<string, unknown>, key: string): Record<string, unknown> {
-  const v = parent[key]
-  if (v && typeof v === 'object' && !Array.isArray(v)) return v as Record<string, unknown>
-  const created: Record<string, unknown> = {}
-  parent[key] = created
-  return created
 }
 
 /** Catch the classic mix-up of Anthropic key kinds before it becomes a confusing 401 later. */

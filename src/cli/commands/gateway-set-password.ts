@@ -10,6 +10,7 @@ import fs from 'node:fs'
 import { normalizeSecretInput } from '../../auth/secret-input.ts'
 import { parseConfigText } from '../../config/load.ts'
 import { withLock } from '../../config/lock.ts'
+import { objectAt } from '../../config/object-at.ts'
 import { backupPaths, lockPathFor, serializeConfig, updateConfig } from '../../config/write.ts'
 import { EXIT, OpenclawError } from '../../errors.ts'
 import { hashPassword } from '../../gateway/auth/password-hash.ts'
@@ -113,12 +114,4 @@ function scrubBackups(configPath: string, passwordHash: string): number {
     n++
   }
   return n
-}
-
-function objectAt(parent: Record<string, unknown>, key: string): Record<string, unknown> {
-  const v = parent[key]
-  if (v && typeof v === 'object' && !Array.isArray(v)) return v as Record<string, unknown>
-  const created: Record<string, unknown> = {}
-  parent[key] = created
-  return created
 }
