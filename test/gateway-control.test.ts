@@ -3,6 +3,7 @@ import net from 'node:net'
 import Anthropic from '@anthropic-ai/sdk'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { WebSocket } from 'ws'
+import { makeProviderDir } from './fixtures/secret-providers/install.ts'
 import { canary, expectNoCanary, runCli } from './support/cli.ts'
 import { startTestGateway, type TestGateway, waitFor } from './support/gateway-harness.ts'
 import { type MockProvider, startMockProvider } from './support/mock-provider/index.ts'
@@ -147,6 +148,48 @@ describe('runtime auth removal (issue 5, done-when)', () => {
       [logout.stdout, logout.stderr, paste.stdout, paste.stderr, ...gw.logs, JSON.stringify(control.frames)],
       [key, newKey, TOKEN],
     )
+  })
+
+  it('the CLI authenticates its logout with a gateway token kept as a SecretRef (no OPENCLAW_GATEWAY_TOKEN exported)', async () => {
+    const key = canary('sk-ant-api03-')
+    const refToken = canary('gw-ref-token-')
+    mock.setDefault({ kind: 'ok' })
+    gw = await startTestGateway({
+      mock,
+      config: {},
+      setup: (home) => {
+        const dir = makeProviderDir(home.home)
+        const file = dir.file('gateway.json', JSON.stringify({ gateway: { token: refToken } }))
+        home.writeConfig({
+          ...home.readConfig(),
+          secrets: { providers: { local: { source: 'file', path: file } } },
+          gateway: {
+            auth: {
+              mode: 'token',
+              token: { source: 'file', provider: 'local', id: '/gateway/token' },
+              rateLimit: { exemptLoopback: false },
+            },
+          },
+        })
+      },
+      profiles: { 'anthropic:work': { type: 'api_key', provider: 'anthropic', key } },
+    })
+    await gw.state.activateSecrets()
+    const control = await wsClient(gw.url, refToken)
+    expect(control.connect.ok).toBe(true)
+    control.ws.close()
+    const env = { ...gw.env, OPENCLAW_GATEWAY_URL: gw.url }
+    const logout = await runCli(['models', 'auth', 'logout', '--provider', 'anthropic', '--yes', '--json'], {
+      env,
+      cwd: gw.home.home,
+    })
+    expect(logout.code, logout.stderr).toBe(0)
+    // 'notified' means the gateway itself removed the profiles: it accepted the resolved token.
+    expect(JSON.parse(logout.stdout)).toMatchObject({
+      removedProfiles: ['anthropic:work'],
+      gateway: 'notified',
+    })
+    expectNoCanary([logout.stdout, logout.stderr, ...gw.logs], [key, refToken])
   })
 
   it('models.authLogout over the WebSocket; a targeted logout does not abort runs', async () => {

@@ -6,8 +6,10 @@
  * the configured certificate (and presenting the CLI's client certificate when one is set).
  */
 import type tls from 'node:tls'
+import type { SecretRef } from '../auth/types.ts'
 import type { OpenclawConfig } from '../config/types.ts'
 import { localGatewayTls } from '../gateway/tls/local-client.ts'
+import { asSecretRef } from '../secrets/ref.ts'
 import { lazyRequire } from '../util/lazy-require.ts'
 
 export type GatewayCall =
@@ -50,6 +52,32 @@ export function gatewayTarget(
     ...(t.options ? { tls: t.options } : {}),
     ...(t.problem ? { problem: t.problem } : {}),
   }
+}
+
+/**
+ * gatewayTarget, plus the gateway's own token or password when openclaw.json keeps it as a
+ * SecretRef: the CLI resolves it the way the gateway does, so a ref-backed gateway accepts the
+ * CLI's notifications without the secret also being exported as OPENCLAW_GATEWAY_TOKEN. A ref
+ * that does not resolve leaves the call unauthenticated (the gateway then refuses, and the
+ * command says so) rather than failing the command itself.
+ */
+export async function resolvedGatewayTarget(
+  config: OpenclawConfig,
+  env: Readonly<Record<string, string | undefined>>,
+): Promise<GatewayTarget> {
+  const target = gatewayTarget(config, env)
+  if (target.secret !== undefined || env.OPENCLAW_GATEWAY_TOKEN || env.OPENCLAW_GATEWAY_PASSWORD)
+    return target
+  const a = (config.gateway?.auth ?? {}) as Record<string, unknown>
+  const refs = [asSecretRef(a.token), asSecretRef(a.password)].filter((r): r is SecretRef => r !== undefined)
+  if (refs.length === 0) return target
+  const { resolveSecretRefs } = await import('../secrets/resolver.ts')
+  const snapshot = await resolveSecretRefs(refs, { config, env })
+  for (const r of refs) {
+    const got = snapshot.result(r)
+    if (got?.ok) return { ...target, secret: got.value }
+  }
+  return target
 }
 
 export async function callGateway(

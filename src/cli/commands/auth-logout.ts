@@ -13,7 +13,7 @@ import { EXIT, OpenclawError } from '../../errors.ts'
 import { AgentRuntime } from '../../runtime/agent-runtime.ts'
 import { confirm } from '../confirm.ts'
 import { type CommandContext, err, out, printJson } from '../context.ts'
-import { callGateway, gatewayTarget } from '../gateway-client.ts'
+import { callGateway, resolvedGatewayTarget } from '../gateway-client.ts'
 import { boolOpt, stringOpt } from '../parse-args.ts'
 
 const NOTE =
@@ -68,7 +68,7 @@ export async function run(ctx: CommandContext): Promise<number> {
       const ok = await confirm(ctx, `Remove ${ids.join(', ')} from agent ${agentId}? [y/N] `)
       if (!ok) throw new OpenclawError('cancelled', 'Nothing removed.')
     }
-    const target = gatewayTarget(runtime.config, ctx.env)
+    const target = await resolvedGatewayTarget(runtime.config, runtime.env.values)
     let result: LogoutResult | undefined
     if (provider) {
       const call = await callGateway(target, 'models.authLogout', { provider, agentId })
