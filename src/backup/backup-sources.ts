@@ -2,8 +2,10 @@
  * Which stores `openclaw backup` copies: one agent (`--agent`), or every agent (the default):
  * agent dirs under `<state>/agents`, the agents in config and the default agent, whose dir
  * OPENCLAW_AGENT_DIR may move. A config that does not load does not stop a backup (backups
- * matter most when something is broken): then only the agent dirs on disk are used.
+ * matter most when something is broken): then only the agent dirs on disk are used, and the
+ * config file is still copied as it is.
  */
+import path from 'node:path'
 import { readRawConfig } from '../config/load.ts'
 import {
   resolveAgentPaths,
@@ -13,13 +15,15 @@ import {
 } from '../config/paths.ts'
 import type { OpenclawConfig } from '../config/types.ts'
 import { discoverAgents } from '../migrate/agent-target.ts'
-import type { BackupSource } from './run-backup.ts'
+import type { BackupFile, BackupSource } from './run-backup.ts'
 
 type Env = Readonly<Record<string, string | undefined>>
 
 export interface BackupSources {
   stateDir: string
   sources: BackupSource[]
+  /** openclaw.json and <state>/.env: plain files that may hold secrets and the profile order. */
+  files: BackupFile[]
   /** Why the config was not used, when it was not. */
   configWarning?: string
 }
@@ -37,10 +41,16 @@ export function backupSources(env: Env, agentFlag: string | undefined): BackupSo
     configWarning = `config ${configPath} not used (${(err as Error).message}); backing up the agent dirs found under ${stateDir}`
   }
   const paths = resolveAgentPaths({ env, config, agentFlag, stateDir, configPath })
+  // Copied to where a state dir keeps them, so the backup still opens as OPENCLAW_STATE_DIR.
+  const files: BackupFile[] = [
+    { name: 'openclaw.json', source: configPath },
+    { name: '.env', source: path.join(stateDir, '.env') },
+  ]
   if (agentFlag !== undefined) {
     return {
       stateDir,
       sources: [{ agentId: paths.agentId, storePath: paths.storePath }],
+      files,
       ...warn(configWarning),
     }
   }
@@ -51,7 +61,7 @@ export function backupSources(env: Env, agentFlag: string | undefined): BackupSo
     agentId: a.agentId,
     storePath: a.agentId === paths.agentId ? paths.storePath : a.storePath,
   }))
-  return { stateDir, sources, ...warn(configWarning) }
+  return { stateDir, sources, files, ...warn(configWarning) }
 }
 
 function warn(w: string | undefined): { configWarning?: string } {

@@ -26,6 +26,13 @@ export interface BackupSource {
   storePath: string
 }
 
+/** A plain file copied byte for byte into the backup's top level. */
+export interface BackupFile {
+  /** Its name in the backup (the name a state dir gives it). */
+  name: 'openclaw.json' | '.env'
+  source: string
+}
+
 export interface BackupHooks {
   /** After each step of a store's copy (crash tests park here). */
   progress?: (info: { agentId: string } & BackupProgress) => void
@@ -39,12 +46,15 @@ export interface BackupResult {
   agents: Array<{ agentId: string; source: string; file: string; profiles: number; bytes: number }>
   /** Agents without a store file: nothing to copy. */
   skipped: Array<{ agentId: string; source: string; reason: string }>
+  /** openclaw.json and <state>/.env, where they exist. */
+  files: Array<{ name: string; source: string; file: string; bytes: number }>
   /** Partial backups of killed runs that this run removed. */
   removedPartials: string[]
 }
 
 export async function runBackup(opts: {
   sources: readonly BackupSource[]
+  files?: readonly BackupFile[]
   outDir: string
   now: number
   hooks?: BackupHooks
@@ -64,6 +74,7 @@ export async function runBackup(opts: {
     createdAt: opts.now,
     agents: [],
     skipped: [],
+    files: [],
     removedPartials,
   }
   try {
@@ -95,6 +106,17 @@ export async function runBackup(opts: {
         details: { skipped: result.skipped.map((s) => s.source) },
       })
     }
+    for (const f of opts.files ?? []) {
+      const bytes = readPlainFile(f.source)
+      if (bytes === undefined) continue
+      writeFileAtomic(path.join(partialDir, f.name), bytes)
+      result.files.push({
+        name: f.name,
+        source: f.source,
+        file: path.join(finalDir, f.name),
+        bytes: bytes.length,
+      })
+    }
     writeFileAtomic(path.join(partialDir, MANIFEST_NAME), `${JSON.stringify(manifest(result), null, 2)}\n`)
     opts.hooks?.beforePublish?.({ partialDir })
     // rename(2) would replace an empty directory of that name; the check above and this one
@@ -122,6 +144,26 @@ function manifest(r: BackupResult) {
       bytes: a.bytes,
     })),
     skipped: r.skipped,
+    files: r.files.map((f) => ({ name: f.name, source: f.source, bytes: f.bytes })),
+  }
+}
+
+/**
+ * The bytes of a config or .env file, or undefined when there is none. One that exists but
+ * cannot be read fails the backup: a backup silently missing the config would only be
+ * noticed at restore time.
+ */
+function readPlainFile(file: string): Buffer | undefined {
+  try {
+    return fs.readFileSync(file)
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code
+    if (code === 'ENOENT') return undefined
+    throw new OpenclawError('invalid_input', `Cannot read ${file} for the backup (${code ?? 'error'}).`, {
+      hint: `make it readable by this user (chmod 600 ${file}) and run the backup again`,
+      details: { path: file, code },
+      cause: err,
+    })
   }
 }
 

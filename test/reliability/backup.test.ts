@@ -81,6 +81,10 @@ describe('B-10 openclaw backup', () => {
   it('copies every row of a live store whose commits are still in the WAL; 0700/0600; says it holds secrets', async () => {
     const { home, keys, live } = seed()
     expect(fs.statSync(`${home.storePath('main')}-wal`).size).toBeGreaterThan(0)
+    home.writeConfig({ auth: { order: { anthropic: ['anthropic:w2', 'anthropic:w0'] } } })
+    const configBytes = fs.readFileSync(path.join(home.stateDir, 'openclaw.json'))
+    const envText = `OPENROUTER_API_KEY=${canary('sk-or-v1-')}\n`
+    fs.writeFileSync(path.join(home.stateDir, '.env'), envText, { mode: 0o600 })
     const r = await home.run(['backup', '--json'])
     live.close()
     expect(r.code, r.stderr).toBe(0)
@@ -111,8 +115,18 @@ describe('B-10 openclaw backup', () => {
       raw.close()
       expect(fs.readdirSync(path.dirname(a.file))).toEqual(['openclaw-agent.sqlite'])
     }
+    // The config (profile order, refs, gateway settings) and <state>/.env come along, byte for
+    // byte, where a state dir keeps them.
+    expect(fs.readFileSync(path.join(out.backupDir, 'openclaw.json'))).toEqual(configBytes)
+    expect(fs.readFileSync(path.join(out.backupDir, '.env'), 'utf8')).toBe(envText)
+    expect(mode(path.join(out.backupDir, 'openclaw.json'))).toBe(0o600)
+    expect(mode(path.join(out.backupDir, '.env'))).toBe(0o600)
     const manifest = JSON.parse(fs.readFileSync(path.join(out.backupDir, 'manifest.json'), 'utf8'))
     expect(manifest).toMatchObject({ format: 1, containsSecrets: true })
+    expect(manifest.files).toEqual([
+      { name: 'openclaw.json', source: path.join(home.stateDir, 'openclaw.json'), bytes: configBytes.length },
+      { name: '.env', source: path.join(home.stateDir, '.env'), bytes: Buffer.byteLength(envText) },
+    ])
     expect(mode(path.join(out.backupDir, 'manifest.json'))).toBe(0o600)
     expectNoCanary([r.stdout, r.stderr, JSON.stringify(manifest)], [...keys.values()])
 
@@ -204,7 +218,20 @@ describe('B-10 openclaw backup', () => {
     const none = await runMain(['backup', '--agent', 'ghost'], { ...opts, clock: () => at + 2 })
     expect(none.code).toBe(1)
     expect(none.stderr).toContain('Nothing to back up')
-    for (const r of [first, second, both, bad, none]) expect(r.stderr).not.toMatch(/\n\s+at /)
+    // A config that exists but cannot be read fails the backup (a copy silently missing it
+    // would only be noticed at restore time), naming the file; nothing is published.
+    const before = backupsIn(path.join(home.stateDir, 'backups'))
+    const configDir = path.join(home.home, 'config-is-a-dir')
+    fs.mkdirSync(configDir)
+    const unreadable = await runMain(['backup'], {
+      ...opts,
+      env: { ...home.env, OPENCLAW_CONFIG_PATH: configDir },
+      clock: () => at + 3,
+    })
+    expect(unreadable.code).toBe(1)
+    expect(unreadable.stderr).toContain(`Cannot read ${configDir} for the backup (EISDIR).`)
+    expect(backupsIn(path.join(home.stateDir, 'backups'))).toEqual(before)
+    for (const r of [first, second, both, bad, none, unreadable]) expect(r.stderr).not.toMatch(/\n\s+at /)
   })
 
   for (const point of ['mid-copy', 'before-publish'] as const) {

@@ -1,6 +1,6 @@
 /**
  * `openclaw backup [--agent <id> | --all] [--out <dir>] [--json]`: consistent copies of the
- * credential stores (SQLite online backup API) into `<out>/openclaw-backup-<timestamp>/`,
+ * credential stores (SQLite online backup API), plus openclaw.json and <state>/.env, into `<out>/openclaw-backup-<timestamp>/`,
  * published by one rename, 0700/0600. Default: every agent, into `<state>/backups`. Exit 0
  * done, 1 nothing to back up or a store/destination failed (nothing half-written is left),
  * 64 usage, 75 a store was busy. Restore: docs/backup.md.
@@ -29,7 +29,7 @@ export async function run(ctx: CommandContext): Promise<number> {
   const found = backupSources(ctx.env, agent)
   if (found.configWarning) err(ctx, `warning: ${found.configWarning}`)
   const outDir = outFlag === undefined ? path.join(found.stateDir, 'backups') : path.resolve(ctx.cwd, outFlag)
-  const r = await runBackup({ sources: found.sources, outDir, now: ctx.clock() })
+  const r = await runBackup({ sources: found.sources, files: found.files, outDir, now: ctx.clock() })
   if (boolOpt(ctx.parsed, 'json')) {
     printJson(ctx, {
       ...r,
@@ -44,6 +44,7 @@ export async function run(ctx: CommandContext): Promise<number> {
   out(ctx, `Backed up ${r.agents.length} credential store(s), ${profiles} profile(s), to ${r.backupDir}`)
   for (const a of r.agents) out(ctx, `  ${a.agentId}: ${a.profiles} profile(s), ${a.bytes} bytes  ${a.file}`)
   for (const s of r.skipped) out(ctx, `  ${s.agentId}: skipped (${s.reason})`)
+  for (const f of r.files) out(ctx, `  ${f.name}: ${f.bytes} bytes  ${f.file}`)
   out(ctx, '')
   out(ctx, `warning: ${SECRETS_WARNING}`)
   out(
