@@ -6,14 +6,15 @@
  * naming the wrong gateway.tls key; and the CLI (doctor, logout notification, secrets reload)
  * still reaching a TLS gateway, or saying why not.
  */
+import crypto from 'node:crypto'
 import fs from 'node:fs'
 import https from 'node:https'
 import path from 'node:path'
-import type tls from 'node:tls'
+import tls from 'node:tls'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { WebSocket } from 'ws'
 import { canary, expectNoCanary, makeTempHome, runCli } from './support/cli.ts'
-import { startTestGateway, type TestGateway } from './support/gateway-harness.ts'
+import { startTestGateway, type TestGateway, waitFor } from './support/gateway-harness.ts'
 import { type MockProvider, startMockProvider } from './support/mock-provider/index.ts'
 import { makeTestCerts, type Pair, SERVER_NAME, type TestCerts } from './support/test-certs.ts'
 
@@ -95,6 +96,35 @@ async function wsOver(
   })
 }
 
+/** SHA-256 fingerprint of the certificate the gateway presents to a new connection. */
+function servedFingerprint(url: string, client: Pair): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const s = tls.connect({
+      host: '127.0.0.1',
+      port: Number(new URL(url).port),
+      servername: SERVER_NAME,
+      ca: certs.read(certs.ca),
+      cert: certs.read(client.cert),
+      key: certs.read(client.key),
+    })
+    s.once('secureConnect', () => {
+      resolve(s.getPeerCertificate().fingerprint256)
+      s.end()
+    })
+    s.once('error', reject)
+  })
+}
+
+const fingerprintOf = (file: string) => new crypto.X509Certificate(fs.readFileSync(file)).fingerprint256
+
+/** Replaces a file the way certificate managers do: a new file renamed over the old path. */
+function replaceFile(dest: string, src: string): void {
+  const tmp = `${dest}.new`
+  fs.copyFileSync(src, tmp)
+  fs.chmodSync(tmp, 0o600)
+  fs.renameSync(tmp, dest)
+}
+
 describe('gateway TLS (F-13)', () => {
   it('serves HTTPS on loopback; plain HTTP to the same port gets nothing', async () => {
     gw = await startTestGateway({ mock, config: tlsConfig() })
@@ -157,6 +187,67 @@ describe('gateway TLS (F-13)', () => {
     expect((await wsOver(gw.url, certs.client)).connect).toMatchObject({ ok: true })
   })
 
+  it('a renewed certificate is served without a restart; a broken renewal is refused and the previous one kept; clientAuth still enforced', async () => {
+    const live = fs.mkdtempSync(path.join(certs.dir, 'live-'))
+    const cert = path.join(live, 'fullchain.pem')
+    const key = path.join(live, 'privkey.pem')
+    replaceFile(cert, certs.server.cert)
+    replaceFile(key, certs.server.key)
+    gw = await startTestGateway({
+      mock,
+      tlsPollMs: 20,
+      config: tlsConfig({ certPath: cert, keyPath: key, clientAuth: 'require' }),
+    })
+    const first = fingerprintOf(certs.server.cert)
+    const renewed = fingerprintOf(certs.renewedServer.cert)
+    expect(first).not.toBe(renewed)
+    expect(await servedFingerprint(gw.url, certs.client)).toBe(first)
+
+    // Key first, then certificate: in between the pair does not match and is refused.
+    replaceFile(key, certs.renewedServer.key)
+    await waitFor(
+      () => gw!.logs.some((l) => l.includes('tls: the new certificate is not used')),
+      5000,
+      'refusal',
+    )
+    expect(await servedFingerprint(gw.url, certs.client)).toBe(first)
+    replaceFile(cert, certs.renewedServer.cert)
+    await waitFor(
+      async () => (await servedFingerprint(gw!.url, certs.client)) === renewed,
+      5000,
+      'renewed cert served',
+    )
+    expect(gw.logs.some((l) => l.startsWith('info: tls: certificate reloaded from'))).toBe(true)
+    // setSecureContext swaps the certificate only: client certificates are still required.
+    expect(await get(gw.url, '/health')).toHaveProperty('error')
+    expect(await get(gw.url, '/v1/models', { client: certs.client, token: TOKEN })).toMatchObject({
+      status: 200,
+    })
+
+    // A key others can read is refused too (same rule as at start), naming the file.
+    fs.chmodSync(key, 0o644)
+    await waitFor(
+      () => gw!.logs.some((l) => l.includes(`(${key}) can be read by others`)),
+      5000,
+      'mode refusal',
+    )
+    expect(await servedFingerprint(gw.url, certs.client)).toBe(renewed)
+    fs.chmodSync(key, 0o600)
+
+    // Switching clientAuth needs a restart: said once, nothing changes.
+    const cfg = gw.home.readConfig() as { gateway: { tls: Record<string, string> } }
+    cfg.gateway.tls.clientAuth = 'none'
+    gw.home.writeConfig(cfg)
+    await waitFor(
+      () => gw!.logs.some((l) => l.includes('restart the gateway to apply it')),
+      5000,
+      'restart note',
+    )
+    expect(await get(gw.url, '/health')).toHaveProperty('error')
+    expect(gw.logs.filter((l) => l.includes('restart the gateway to apply it'))).toHaveLength(1)
+    expect(gw.logs.join('\n')).not.toContain('-----BEGIN')
+  })
+
   it('the CLI reaches a TLS gateway: doctor, logout notification over wss, secrets reload; without its certificate it says why', async () => {
     gw = await startTestGateway({ mock, config: tlsConfig({ clientAuth: 'require' }) })
     const env = { ...gw.env, OPENCLAW_GATEWAY_PORT: String(gw.handle.port), OPENCLAW_GATEWAY_TOKEN: TOKEN }
@@ -169,7 +260,7 @@ describe('gateway TLS (F-13)', () => {
     )
     expect(missing.detail).toContain('set gateway.tls.cliCertPath and gateway.tls.cliKeyPath')
 
-    // TLS files are read at start, so this config edit reaches only the CLI.
+    // cliCertPath/cliKeyPath are the CLI's: the gateway's own certificate is unchanged.
     const cfg = gw.home.readConfig() as { gateway: { tls: Record<string, string> } }
     cfg.gateway.tls.cliCertPath = certs.client.cert
     cfg.gateway.tls.cliKeyPath = certs.client.key

@@ -5,6 +5,7 @@
  */
 import { createHash } from 'node:crypto'
 import type http from 'node:http'
+import type https from 'node:https'
 import type { AddressInfo } from 'node:net'
 import { agentModelSelection } from '../auth/model-ref.ts'
 import { OpenclawError } from '../errors.ts'
@@ -22,6 +23,7 @@ import { writeGatewayError } from './respond.ts'
 import { RunRegistry } from './runs.ts'
 import { type CreateServerOptions, createGatewayServer } from './tls/create-server.ts'
 import { loadServerTls, type ServerTls } from './tls/server-tls.ts'
+import { TlsReloader } from './tls/tls-reloader.ts'
 import { type TlsFlags, tlsSettings } from './tls/tls-settings.ts'
 
 export interface GatewayHandle {
@@ -41,6 +43,8 @@ export interface GatewayOptions extends GatewayStateOptions {
   state?: GatewayState
   /** `--tls-cert` / `--tls-key`; otherwise `gateway.tls` decides. */
   tls?: TlsFlags
+  /** How often the certificate files are checked for a rotation (default 5 s; also on reload). */
+  tlsPollMs?: number
   /** Internal switches for tests (see create-server.ts). */
   internal?: CreateServerOptions
 }
@@ -165,6 +169,24 @@ export async function startGateway(opts: GatewayOptions): Promise<GatewayHandle>
     opts.internal,
   )
   server.keepAliveTimeout = 65_000
+  const tlsReloader = serverTls
+    ? new TlsReloader({
+        current: serverTls,
+        flags: { ...opts.tls, cwd: opts.cwd },
+        apply: (o) => (server as https.Server).setSecureContext(o),
+        log,
+      })
+    : undefined
+  const checkTls = () => {
+    try {
+      tlsReloader?.check(state.config.gateway?.tls, state.clock())
+    } catch (err) {
+      log('error', `tls: certificate check failed: ${(err as Error).message}`)
+    }
+  }
+  const tlsTimer = tlsReloader ? setInterval(checkTls, opts.tlsPollMs ?? 5000) : undefined
+  tlsTimer?.unref()
+  if (tlsReloader) state.on('reloaded', checkTls)
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject)
     server.listen(opts.port, opts.bind, () => {
@@ -184,6 +206,8 @@ export async function startGateway(opts: GatewayOptions): Promise<GatewayHandle>
       new Promise<void>((resolve) => {
         for (const r of runs.list()) runs.abort(r.id, 'gateway-shutdown')
         state.off('reloaded', onReloaded)
+        state.off('reloaded', checkTls)
+        if (tlsTimer) clearInterval(tlsTimer)
         control.close()
         server.close(() => {
           if (!opts.state) state.close()
@@ -194,7 +218,7 @@ export async function startGateway(opts: GatewayOptions): Promise<GatewayHandle>
   }
 }
 
-/** TLS from flags or gateway.tls, read once at start (files are not re-read on reload). */
+/** TLS from flags or gateway.tls at start; later rotations go through TlsReloader. */
 function startupTls(state: GatewayState, opts: GatewayOptions, log: Logger): ServerTls | undefined {
   const settings = tlsSettings(state.config.gateway?.tls, { ...opts.tls, cwd: opts.cwd })
   if (!settings) return undefined

@@ -40,6 +40,8 @@ export async function startTestGateway(opts: {
   setup?: (home: TempHome) => void
   /** Internal server switches (see src/gateway/tls/create-server.ts). */
   internal?: GatewayOptions['internal']
+  /** Certificate rotation check interval (the product's default is 5 s). */
+  tlsPollMs?: number
   /** Start on an existing home (a restart: its config and stores are kept as they are). */
   home?: TempHome
 }): Promise<TestGateway> {
@@ -67,6 +69,7 @@ export async function startTestGateway(opts: {
     log,
     state,
     ...(opts.internal ? { internal: opts.internal } : {}),
+    ...(opts.tlsPollMs !== undefined ? { tlsPollMs: opts.tlsPollMs } : {}),
   })
   state.startWatching()
   captureClientResponses(handle.url)

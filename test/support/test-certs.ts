@@ -19,6 +19,8 @@ export interface TestCerts {
   dir: string
   ca: string
   server: Pair
+  /** A second server certificate for the same name and CA (a renewal). */
+  renewedServer: Pair
   client: Pair
   otherCaClient: Pair
   expiredClient: Pair
@@ -82,12 +84,9 @@ export function makeTestCerts(): TestCerts {
   const clientExt = 'basicConstraints=CA:FALSE\nkeyUsage=digitalSignature\nextendedKeyUsage=clientAuth\n'
   makeCa('ca', 'openclaw test CA')
   makeCa('other-ca', 'some other CA')
-  const server = sign(
-    'server',
-    'ca',
-    SERVER_NAME,
-    `basicConstraints=CA:FALSE\nkeyUsage=digitalSignature\nextendedKeyUsage=serverAuth\nsubjectAltName=DNS:${SERVER_NAME}\n`,
-  )
+  const serverExt = `basicConstraints=CA:FALSE\nkeyUsage=digitalSignature\nextendedKeyUsage=serverAuth\nsubjectAltName=DNS:${SERVER_NAME}\n`
+  const server = sign('server', 'ca', SERVER_NAME, serverExt)
+  const renewedServer = sign('server-renewed', 'ca', SERVER_NAME, serverExt)
   const client = sign('client', 'ca', 'good client', clientExt)
   const otherCaClient = sign('other-client', 'other-ca', 'foreign client', clientExt)
 
@@ -142,6 +141,7 @@ export function makeTestCerts(): TestCerts {
     dir,
     ca: f('ca.pem'),
     server,
+    renewedServer,
     client,
     otherCaClient,
     expiredClient: { cert: f('expired.pem'), key: f('expired.key') },
