@@ -24,11 +24,15 @@ import { median } from './stats.mjs'
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms))
 const LISTENING = (line) => /listening on (http:\/\/\S+)/.exec(line)?.[1]
 
-export async function startGateway(ctx, stateDir, { extraEnv = {}, nodeArgs = [], entry = BIN, cpus } = {}) {
+export async function startGateway(
+  ctx,
+  stateDir,
+  { extraEnv = {}, nodeArgs = [], entry = BIN, cpus, maxOutput } = {},
+) {
   const port = await freePort()
   const env = childEnv(ctx.home, stateDir, extraEnv)
   const args = [...nodeArgs, entry, ...(entry === BIN ? ['gateway'] : []), '--port', String(port)]
-  const proc = await startNode(args, { env, cwd: ctx.home, ready: LISTENING, label: 'gateway' })
+  const proc = await startNode(args, { env, cwd: ctx.home, ready: LISTENING, label: 'gateway', maxOutput })
   if (cpus) pin(proc.pid, cpus)
   proc.url = proc.ready
   proc.port = port
@@ -48,7 +52,12 @@ export async function storm(ctx) {
     const stateDir = path.join(ctx.tmp, `storm-${r}`)
     const keys = await writeStormState(stateDir, ctx.mock.url)
     await httpJson(`${ctx.mock.url}/__bench/config`, { method: 'POST', body: { retryAfterS: P.retryAfterS } })
-    const gw = await startGateway(ctx, stateDir)
+    // Debug lines: each attempt is logged when its credential is chosen, in the same stream as
+    // the failures, so the check below can tell "decided before the cooldown" from "after".
+    const gw = await startGateway(ctx, stateDir, {
+      extraEnv: { OPENCLAW_DEBUG: '1' },
+      maxOutput: 64 * 1024 * 1024,
+    })
     // Warm-up on the OpenAI route first: a cold process queues its first requests for tens of
     // milliseconds (JIT, new sockets), so calls decided before a cooldown was recorded would
     // reach the mock long after it and read as violations.
@@ -79,33 +88,48 @@ export async function storm(ctx) {
     const stats = (await httpJson(`${ctx.mock.url}/__bench/stats`)).json
     await gw.stop()
     const recordedAt = firstRateLimitRecords(gw.output)
+    const decided = attemptsAfterFirstFailure(gw.output)
     const states = await readStates(stateDir, 'main')
     const perKey = {}
     let violations = 0
+    let lateArrivals = 0
     let inflightRepeats = 0
     const cooldownMs = []
     for (const [id, key] of Object.entries(keys)) {
       const calls = stats.keys[key] ?? 0
       const lim = stats.limited[key]
-      let after = 0
-      let repeats = 0
-      // The gateway cannot know of a 429 before it has read it: calls that left before it
-      // recorded the key's cooldown were on their way; any call after that is a violation.
+      // The gateway cannot know of a 429 before it has read it: calls chosen before it recorded
+      // the key's cooldown were on their way; a call chosen after that is a violation. Which
+      // came first is the gateway's own order of events (its attempt and failure lines). The
+      // mock's arrival clock is kept as a cross-check: on a busy 2-core box a call chosen before
+      // the record can arrive more than the slack after it.
       const known = recordedAt.get(id)
+      const d = decided.get(id)
+      let after = 0
+      let late = 0
+      let repeats = 0
       if (lim?.first429At !== undefined) {
-        for (const t of lim.calls) {
-          if (known !== undefined && t > known + slackMs) after++
-          else if (t > lim.calls[0]) repeats++
+        if (known === undefined) after = lim.calls.length
+        else {
+          after = d?.after ?? 0
+          for (const t of lim.calls) if (t > known + slackMs) late++
         }
-        if (known === undefined) after += lim.calls.length
+        repeats = Math.max(0, lim.calls.length - 1 - after)
       }
       violations += after
+      lateArrivals += late
       inflightRepeats += repeats
       const st = states.get(id)
       const row = st?.cooldowns?.find((c) => c.until > 0)
       const cd = row && st.lastFailureAt ? row.until - st.lastFailureAt : undefined
       if (lim && cd !== undefined) cooldownMs.push(cd)
-      perKey[id] = { calls, limited: !!lim, callsAfterCooldownStart: after, cooldownMs: cd }
+      perKey[id] = {
+        calls,
+        attemptsLogged: d?.total ?? 0,
+        limited: !!lim,
+        callsAfterCooldownStart: after,
+        cooldownMs: cd,
+      }
     }
     const limitedCalls = Object.values(perKey)
       .filter((k) => k.limited)
@@ -125,6 +149,8 @@ export async function storm(ctx) {
       maxCallsPerLimitedKey: Math.max(0, ...limitedCalls),
       okKeyCalls: okCalls,
       violations,
+      lateArrivals,
+      attemptsLogged: Object.values(perKey).reduce((a, k) => a + k.attemptsLogged, 0),
       inflightRepeats,
       minCooldownMs: cooldownMs.length ? Math.min(...cooldownMs) : undefined,
       cooledKeys: cooldownMs.length,
@@ -133,6 +159,29 @@ export async function storm(ctx) {
   }
   await httpJson(`${ctx.mock.url}/__bench/config`, { method: 'POST', body: { retryAfterS: 45 } })
   return { retryAfterS: P.retryAfterS, slackMs, durationMs: P.durationMs, concurrency: P.concurrency, rounds }
+}
+
+/**
+ * Profile id -> attempts the gateway logged for it in total, and after its first
+ * "failed: rate_limit" line (lines are written in the order the gateway did things).
+ */
+function attemptsAfterFirstFailure(output) {
+  const out = new Map()
+  const line =
+    /^\[gateway\] \S+ (?:debug: run \S+: \S+ via (\S+): attempt|warn: run \S+: \S+ via (\S+) failed: rate_limit)$/gm
+  for (const m of output.matchAll(line)) {
+    const id = m[1] ?? m[2]
+    let k = out.get(id)
+    if (!k) {
+      k = { total: 0, after: 0, failed: false }
+      out.set(id, k)
+    }
+    if (m[1] !== undefined) {
+      k.total++
+      if (k.failed) k.after++
+    } else k.failed = true
+  }
+  return out
 }
 
 /** Profile id -> wall-clock ms of the gateway's first "failed: rate_limit" log line for it. */

@@ -30,6 +30,8 @@ export const hasTaskset = spawnSync('taskset', ['-V'], { stdio: 'ignore' }).stat
  */
 export async function startNode(args, opts = {}) {
   const { env = process.env, cwd, cpus, ready, timeoutMs = 20_000, ipc = false, label = args[0] } = opts
+  // Output kept for error messages; a scenario that reads every line raises it.
+  const maxOutput = opts.maxOutput ?? 200_000
   const cmd = cpus && hasTaskset ? 'taskset' : process.execPath
   const argv = cpus && hasTaskset ? ['-c', cpus, process.execPath, ...args] : args
   const stdio = ipc ? ['ignore', 'pipe', 'pipe', 'ipc'] : ['ignore', 'pipe', 'pipe']
@@ -44,7 +46,7 @@ export async function startNode(args, opts = {}) {
   })
   const keep = (d) => {
     proc.output += d
-    if (proc.output.length > 200_000) proc.output = proc.output.slice(-100_000)
+    if (proc.output.length > maxOutput) proc.output = proc.output.slice(-maxOutput / 2)
   }
   child.stdout.setEncoding('utf8').on('data', keep)
   child.stderr.setEncoding('utf8').on('data', keep)

@@ -295,10 +295,12 @@ function stormSection(r) {
     i + 1,
     `${x.ok}/${x.requests}`,
     x.upstreamCalls,
+    x.attemptsLogged ?? 'n/a',
     x.limitedCalls,
     x.maxCallsPerLimitedKey,
     x.inflightRepeats,
     x.violations,
+    x.lateArrivals ?? 'n/a',
     x.okKeyCalls,
     `${x.cooledKeys} / ${x.minCooldownMs === undefined ? 'n/a' : `${fmtNum(x.minCooldownMs / 1000, 1)} s`}`,
     fmtNum(x.p50, 2),
@@ -306,17 +308,19 @@ function stormSection(r) {
   ])
   return `## 429 storm
 
-A fresh gateway with one provider and 10 stored profiles; the mock answers 429 with \`Retry-After: ${s.retryAfterS}\` for 9 of the 10 keys. ${s.concurrency} connections send Anthropic requests for ${fmtNum(s.durationMs / 1000, 1)} s, ${s.rounds.length} round(s) (fresh state each). The run is much shorter than the cooldown, so a cooled key must get only the calls that were already on their way when the gateway recorded its cooldown: the gateway logs each failure with its time (wall clock, like the mock's arrival stamps), and "in flight" counts same-key calls that reached the mock before that first record, or within ${s.slackMs} ms after it (the mock's own lag); "after cooldown" counts any later call (must be 0; a key whose 429 the gateway never logged counts all its calls). The cooldown column is read back from the store after the run (\`until − lastFailureAt\`), and must be at least the Retry-After.
+A fresh gateway with one provider and 10 stored profiles; the mock answers 429 with \`Retry-After: ${s.retryAfterS}\` for 9 of the 10 keys. ${s.concurrency} connections send Anthropic requests for ${fmtNum(s.durationMs / 1000, 1)} s, ${s.rounds.length} round(s) (fresh state each). The run is much shorter than the cooldown, so a cooled key must get only the calls that were already on their way when the gateway recorded its cooldown. The gateway runs with \`OPENCLAW_DEBUG=1\`: it logs each attempt when it chooses the credential and each failure when it records the cooldown, in one stream in the order it did them. "in flight" counts a limited key's calls after its first one that were chosen before its cooldown was recorded; "after cooldown" counts attempts logged after that record (must be 0; a key whose 429 the gateway never logged counts all its calls). "Attempts logged" (gateway) is a cross-check of "Upstream calls" (mock). "arrived > ${s.slackMs} ms late" is the old, clock-based count: calls that reached the mock more than ${s.slackMs} ms after the record by the wall clock; on a busy 2-core machine a call chosen before the record can arrive that late, which is why the order of the gateway's own events decides. The cooldown column is read back from the store after the run (\`until − lastFailureAt\`), and must be at least the Retry-After.
 
 ${table(
   [
     'Round',
     'Client 2xx',
     'Upstream calls',
+    'Attempts logged',
     'to limited keys',
     'max per limited key',
     'in flight',
     'after cooldown',
+    `arrived > ${s.slackMs} ms late`,
     'to the good key',
     'cooled keys / shortest cooldown',
     'p50 ms',

@@ -189,6 +189,12 @@ export async function handleChat(
       },
       attempt: (entry, c) => {
         deps.runs.update(runId, entry.provider, entry.model, c.kind === 'profile' ? c.profileId : undefined)
+        // The moment this credential was chosen, in the same log as its failures: the order of
+        // the two lines shows whether a call was decided before or after a cooldown began.
+        if (state.debug)
+          state.debugLog(
+            `run ${runId}: ${entry.provider}/${entry.model} via ${c.kind === 'profile' ? c.profileId : c.source}: attempt`,
+          )
         return attemptWithOAuth(ctx, state, agent, entry, c)
       },
       onFailure: (entry, c, cls) => {
