@@ -1,6 +1,7 @@
 import Anthropic from '@anthropic-ai/sdk'
 import OpenAI from 'openai'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
+import { CredentialStore } from '../src/store/credential-store.ts'
 import { canary, expectNoCanary, runCli } from './support/cli.ts'
 import { startTestGateway, type TestGateway, waitFor } from './support/gateway-harness.ts'
 import { type MockProvider, startMockProvider } from './support/mock-provider/index.ts'
@@ -81,6 +82,57 @@ describe('env key rotation through the official Anthropic SDK (seed: ANTHROPIC_A
 })
 
 describe('stored profiles with model-scoped cooldowns', () => {
+  it('429s of requests that were all in flight on one key are one incident: first cooldown step, not the 5-minute one', async () => {
+    const [a, b] = [canary('sk-ant-api03-'), canary('sk-ant-api03-')]
+    mock.setBehavior(a, { kind: 'rate_limit', gated: true })
+    mock.setBehavior(b, { kind: 'ok', text: 'from b' })
+    gw = await startTestGateway({
+      mock,
+      config: { auth: { order: { anthropic: ['anthropic:a', 'anthropic:b'] } } },
+      profiles: {
+        'anthropic:a': { type: 'api_key', provider: 'anthropic', key: a },
+        'anthropic:b': { type: 'api_key', provider: 'anthropic', key: b },
+      },
+    })
+    const held: string[] = []
+    const onHeld = ({ id }: { id: string }) => held.push(id)
+    mock.events.on('gate-waiting', onHeld)
+    const client = anthropicClient(gw.url)
+    const n = 4
+    const answers = Array.from({ length: n }, () =>
+      client.messages.create({
+        model: 'anthropic/claude-x',
+        max_tokens: 8,
+        messages: [{ role: 'user', content: 'hi' }],
+      }),
+    )
+    // All four chose key a before any 429 came back; then the 429s arrive together.
+    await waitFor(() => held.length === n, 5000, `${n} requests held on key a`)
+    mock.events.off('gate-waiting', onHeld)
+    mock.release()
+    for (const r of await Promise.all(answers)) expect(r.content[0]).toMatchObject({ text: 'from b' })
+    expect(mock.callsFor(a)).toBe(n)
+    gw.state.flush()
+    const store = CredentialStore.open(gw.home.storePath('main'), { readonly: true })
+    try {
+      const st = store.getState('anthropic:a')
+      const row = st.cooldowns.find((c) => c.model === 'claude-x')!
+      // One rate limit (the first step, 30 s), though the gateway read four of them.
+      expect(row.errorCount).toBe(1)
+      expect(row.until - row.lastFailureAt).toBe(30_000)
+      expect(st.failureCounts.rate_limit).toBe(n)
+    } finally {
+      store.close()
+    }
+    // The next request skips a without calling it.
+    await client.messages.create({
+      model: 'anthropic/claude-x',
+      max_tokens: 8,
+      messages: [{ role: 'user', content: 'again' }],
+    })
+    expect(mock.callsFor(a)).toBe(n)
+  })
+
   it('a rate-limit for one model moves that model to the next profile; other models keep the first; status shows it; clear-cooldown applies live', async () => {
     const [a, b, c] = [canary('sk-ant-api03-'), canary('sk-ant-api03-'), canary('sk-ant-api03-')]
     mock.setBehavior(a, { kind: 'ok', text: 'from a' })

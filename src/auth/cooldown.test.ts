@@ -293,6 +293,86 @@ describe('recordFailure: disabled lane', () => {
   })
 })
 
+describe('recordFailure: requests already in flight when a window opened (sentAt)', () => {
+  const m = 'gemini-pro'
+
+  it('a burst of failures sent before the first one was recorded stays on the first step', () => {
+    // Ten requests left at T0 - 100 ms; their 429s arrive one after the other.
+    const burst = Array.from({ length: 10 }, (_, i) => ({
+      reason: 'rate_limit' as const,
+      model: m,
+      now: T0 + i * 5,
+      sentAt: T0 - 100,
+    }))
+    const s = fail(fresh(), ...burst)
+    expect(row(s, m)).toMatchObject({ errorCount: 1, until: T0 + COOLDOWN_LADDER_MS[0]!, lastFailureAt: T0 })
+    // The profile still counts every failure it saw.
+    expect(s.failureCounts.rate_limit).toBe(10)
+    expect(s.lastFailureAt).toBe(T0 + 45)
+  })
+
+  it('an in-flight failure may lengthen the window to its Retry-After, never shorten it', () => {
+    const s1 = fail(fresh(), { reason: 'rate_limit', model: m, now: T0, sentAt: T0 - 50 })
+    const longer = fail(s1, {
+      reason: 'rate_limit',
+      model: m,
+      now: T0 + 10,
+      sentAt: T0 - 40,
+      retryAfterMs: 90 * S,
+    })
+    expect(row(longer, m)).toMatchObject({ errorCount: 1, until: T0 + 10 + 90 * S })
+    const shorter = fail(s1, {
+      reason: 'rate_limit',
+      model: m,
+      now: T0 + 10,
+      sentAt: T0 - 40,
+      retryAfterMs: S,
+    })
+    expect(row(shorter, m)?.until).toBe(T0 + COOLDOWN_LADDER_MS[0]!)
+  })
+
+  it('a request sent after the window opened (a pinned @profile call) climbs the ladder', () => {
+    const s1 = fail(fresh(), { reason: 'rate_limit', model: m, now: T0, sentAt: T0 - 50 })
+    const s2 = fail(s1, { reason: 'rate_limit', model: m, now: T0 + 2 * S, sentAt: T0 + S })
+    expect(row(s2, m)).toMatchObject({
+      errorCount: 2,
+      until: T0 + 2 * S + COOLDOWN_LADDER_MS[1]!,
+      lastFailureAt: T0 + 2 * S,
+    })
+    // Its own in-flight companions then count against the new start.
+    const s3 = fail(s2, { reason: 'rate_limit', model: m, now: T0 + 2 * S + 5, sentAt: T0 + S })
+    expect(row(s3, m)?.errorCount).toBe(2)
+  })
+
+  it('without sentAt every failure inside the window climbs, as before', () => {
+    const s = fail(
+      fresh(),
+      { reason: 'rate_limit', model: m, now: T0 },
+      { reason: 'rate_limit', model: m, now: T0 + 5 },
+    )
+    expect(row(s, m)?.errorCount).toBe(2)
+  })
+
+  it('an in-flight failure after the window expired starts a new incident', () => {
+    const s1 = fail(fresh(), { reason: 'rate_limit', model: m, now: T0, sentAt: T0 - 50 })
+    const late = T0 + COOLDOWN_LADDER_MS[0]! + S
+    const s2 = fail(s1, { reason: 'rate_limit', model: m, now: late, sentAt: T0 - 10 })
+    expect(row(s2, m)).toMatchObject({ errorCount: 1, until: late + COOLDOWN_LADDER_MS[0]! })
+  })
+
+  it('the disabled lane: in-flight billing failures do not double the disable', () => {
+    const s = fail(
+      fresh(),
+      { reason: 'billing', now: T0, sentAt: T0 - 50 },
+      { reason: 'billing', now: T0 + 5, sentAt: T0 - 40 },
+      { reason: 'billing', now: T0 + 9, sentAt: T0 - 30 },
+    )
+    expect(s.disabled).toMatchObject({ count: 1, until: T0 + 10 * MIN, lastFailureAt: T0 })
+    const later = fail(s, { reason: 'billing', now: T0 + MIN, sentAt: T0 + 30 * S })
+    expect(later.disabled?.count).toBe(2)
+  })
+})
+
 describe('recordSuccess', () => {
   const busy = fail(
     fresh(),

@@ -60,6 +60,13 @@ export interface FailureInput {
   now: number
   /** From Retry-After / reset headers: a minimum, never a maximum. */
   retryAfterMs?: number
+  /**
+   * When the failed request was sent. A request that was already on its way when the running
+   * window began is part of the failure that opened it (a burst of concurrent 429s from one
+   * key): it may lengthen the window to its Retry-After but does not climb the ladder. Without
+   * this, ten requests in flight on a key turned one rate limit into the 5-minute step.
+   */
+  sentAt?: number
 }
 
 /**
@@ -80,6 +87,10 @@ export function recordFailure(state: ProfileState, f: FailureInput): ProfileStat
   if (lane === 'disabled') {
     const reason = f.reason as DisabledReason
     const prev = state.disabled
+    if (prev && prev.reason === reason && sameIncident(prev, f)) {
+      next.disabled = { ...prev, until: Math.max(prev.until, retryFloor) }
+      return next
+    }
     const count = prev && prev.reason === reason && !counterLapsed(prev, now) ? prev.count + 1 : 1
     const until = Math.max(activeUntil(prev, now), now + disableMs(reason, count), retryFloor)
     next.disabled = { until, reason, count, lastFailureAt: now }
@@ -88,6 +99,11 @@ export function recordFailure(state: ProfileState, f: FailureInput): ProfileStat
 
   const key = lane === 'model' ? (f.model as string) : WHOLE_PROFILE
   const prev = state.cooldowns.find((c) => c.model === key)
+  if (prev && sameIncident(prev, f)) {
+    const row: CooldownEntry = { ...prev, until: Math.max(prev.until, retryFloor), reason: f.reason }
+    next.cooldowns = state.cooldowns.map((c) => (c === prev ? row : c))
+    return next
+  }
   const errorCount = prev && !counterLapsed(prev, now) ? prev.errorCount + 1 : 1
   const step = COOLDOWN_LADDER_MS[Math.min(errorCount, COOLDOWN_LADDER_MS.length) - 1] ?? 0
   const row: CooldownEntry = {
@@ -228,6 +244,11 @@ function isEmpty(o: object): boolean {
 }
 
 /** Counts restart after a quiet day or once the previous window has run out. */
+/** The window is still running and the failed request left before it began. */
+function sameIncident(w: { until: number; lastFailureAt: number }, f: FailureInput): boolean {
+  return f.sentAt !== undefined && w.until > f.now && f.sentAt <= w.lastFailureAt
+}
+
 function counterLapsed(w: { until: number; lastFailureAt: number }, now: number): boolean {
   return now - w.lastFailureAt > FAILURE_WINDOW_MS || w.until <= now
 }

@@ -28,6 +28,8 @@ export interface FailureRecord {
   model?: string
   now: number
   retryAfterMs?: number
+  /** When the failed request left (see FailureInput.sentAt). */
+  sentAt?: number
 }
 
 export class AgentState {

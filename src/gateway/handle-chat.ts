@@ -159,6 +159,8 @@ export async function handleChat(
     now: state.clock,
   }
   try {
+    // When the current attempt left: its failure, if any, is dated by it (cooldown.ts sentAt).
+    let attemptSentAt: number | undefined
     const hooks: FailoverHooks<UpstreamSuccess> = {
       now: state.clock,
       signal: run.controller.signal,
@@ -188,6 +190,7 @@ export async function handleChat(
         return u ? { until: u.until, reason: u.reason } : undefined
       },
       attempt: (entry, c) => {
+        attemptSentAt = state.clock()
         deps.runs.update(runId, entry.provider, entry.model, c.kind === 'profile' ? c.profileId : undefined)
         // The moment this credential was chosen, in the same log as its failures: the order of
         // the two lines shows whether a call was decided before or after a cooldown began.
@@ -202,6 +205,7 @@ export async function handleChat(
           reason: cls.reason,
           model: entry.model,
           now: state.clock(),
+          ...(attemptSentAt !== undefined ? { sentAt: attemptSentAt } : {}),
           ...(cls.retryAfterMs !== undefined ? { retryAfterMs: cls.retryAfterMs } : {}),
         }
         let next: ProfileState | undefined

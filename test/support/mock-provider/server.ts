@@ -159,6 +159,7 @@ export async function startMockProvider(opts: MockProviderOptions = {}): Promise
         return handler.respond(x, spec)
       }
       default:
+        if (behavior.kind === 'rate_limit' && behavior.gated && !(await x.gate())) return
         return sendError(x, handler.failure(x, behavior))
     }
   }

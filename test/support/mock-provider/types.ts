@@ -43,7 +43,8 @@ export interface ToolCallSpec {
 export type Behavior =
   | { kind: 'ok'; text?: string; toolCall?: ToolCallSpec; delayMs?: number }
   | { kind: 'error'; status: number; body?: unknown; headers?: Record<string, string> }
-  | { kind: 'rate_limit'; retryAfterSeconds?: number }
+  /** `gated`: the 429 waits for `release()` (several can be held, then answered together). */
+  | { kind: 'rate_limit'; retryAfterSeconds?: number; gated?: boolean }
   | { kind: 'overloaded' }
   | { kind: 'auth' }
   | { kind: 'billing' }
