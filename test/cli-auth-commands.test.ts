@@ -1,4 +1,5 @@
 import fs from 'node:fs'
+import path from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { CredentialStore } from '../src/store/credential-store.ts'
 import { canary, expectNoCanary, makeTempHome } from './support/cli.ts'
@@ -240,6 +241,32 @@ describe('paste input handling', () => {
     ])
     expect(dur.code).toBe(1)
     expect(dur.stderr).toContain('Invalid duration "12"')
+  })
+
+  it('pasting into a hand-written JSON5 config says its comments are not kept and where the original is', async () => {
+    const t = makeTempHome()
+    fs.mkdirSync(t.stateDir, { recursive: true, mode: 0o700 })
+    const configPath = path.join(t.stateDir, 'openclaw.json')
+    const handWritten = '{\n  // the team key goes first\n  gateway: { port: 18789 },\n}\n'
+    fs.writeFileSync(configPath, handWritten, { mode: 0o600 })
+    const first = await t.run(
+      ['models', 'auth', 'paste-api-key', '--provider', 'openai', '--profile-id', 'openai:a'],
+      {
+        stdin: `${canary()}\n`,
+      },
+    )
+    expect(first.code, first.stderr).toBe(0)
+    const kept = fs.readdirSync(t.stateDir).filter((n) => n.startsWith('openclaw.json.hand-written-'))
+    expect(kept).toHaveLength(1)
+    expect(fs.readFileSync(path.join(t.stateDir, kept[0]!), 'utf8')).toBe(handWritten)
+    expect(first.stderr).toContain(
+      `warning: ${configPath} was hand-written JSON5 (comments, trailing commas or unquoted keys); openclaw writes plain JSON, so its comments are not in the new file. The file as you wrote it is kept as ${path.join(t.stateDir, kept[0]!)}`,
+    )
+    const second = await pasteKey(t, 'openai:b')
+    expect(second).toBeTruthy()
+    expect(fs.readdirSync(t.stateDir).filter((n) => n.startsWith('openclaw.json.hand-written-'))).toEqual(
+      kept,
+    )
   })
 
   it('four concurrent pastes into one agent all land in store and config', async () => {

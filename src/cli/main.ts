@@ -3,6 +3,7 @@
  * the only place that turns errors into exit codes (the gh pattern); user errors print one
  * clear message and a hint, never a stack trace.
  */
+import { takeWriteNotices } from '../config/write-notices.ts'
 import { EXIT, OpenclawError } from '../errors.ts'
 import { redactPatterns } from '../util/redact.ts'
 import type { CliIO, CommandContext } from './context.ts'
@@ -52,6 +53,7 @@ export async function main(argv: readonly string[], opts: MainOptions = {}): Pro
   } catch (error) {
     return reportError(io, error, env)
   } finally {
+    for (const n of takeWriteNotices()) io.stderr.write(`warning: ${n}\n`)
     if (!opts.io && onSigint) process.removeListener('SIGINT', onSigint)
   }
 }

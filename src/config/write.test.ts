@@ -8,6 +8,7 @@ import { describe, expect, it } from 'vitest'
 import { OpenclawError } from '../errors.ts'
 import { loadConfig } from './load.ts'
 import { backupPaths, updateConfig, writeConfig } from './write.ts'
+import { takeWriteNotices } from './write-notices.ts'
 
 const DIST_WRITE = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../dist/config/write.js')
 
@@ -150,6 +151,34 @@ describe('updateConfig', () => {
     )
     expect(e.code).toBe('config_invalid')
     expect(fs.readFileSync(file, 'utf8')).toBe('{}\n')
+  })
+
+  it('keeps a hand-written JSON5 file once, under a name the .bak rotation never reaches, and says so', () => {
+    const file = tmpConfigPath()
+    const handWritten = '// my gateway\n{\n  gateway: { port: 8080, }, // keep this port\n}\n'
+    fs.writeFileSync(file, handWritten)
+    takeWriteNotices()
+    const r = updateConfig(file, {}, (raw) => {
+      raw.auth = { order: { anthropic: ['anthropic:a'] } }
+    })
+    const dir = path.dirname(file)
+    const kept = fs.readdirSync(dir).filter((n) => n.startsWith('openclaw.json.hand-written-'))
+    expect(kept).toHaveLength(1)
+    const keptPath = path.join(dir, kept[0]!)
+    expect(fs.readFileSync(keptPath, 'utf8')).toBe(handWritten)
+    expect(mode(keptPath)).toBe(0o600)
+    expect(r.warnings.at(-1)).toContain(`is kept as ${keptPath}`)
+    expect(takeWriteNotices()).toEqual([r.warnings.at(-1)])
+    // Now plain JSON: later writes neither copy again nor warn, and six of them leave the copy.
+    for (let i = 0; i < 6; i++) {
+      const again = updateConfig(file, {}, (raw) => {
+        raw.gateway = { port: 9000 + i }
+      })
+      expect(again.warnings).toEqual([])
+    }
+    expect(fs.readdirSync(dir).filter((n) => n.startsWith('openclaw.json.hand-written-'))).toEqual(kept)
+    expect(fs.readFileSync(keptPath, 'utf8')).toBe(handWritten)
+    expect(takeWriteNotices()).toEqual([])
   })
 
   it('creates the file when missing', () => {

@@ -8,6 +8,7 @@
 import fs from 'node:fs'
 import path from 'node:path'
 import { OpenclawError } from '../errors.ts'
+import { corruptStamp } from '../store/corrupt-aside.ts'
 import { resolveWriteTarget, writeFileAtomic } from '../util/atomic-write.ts'
 import { PRIVATE_DIR_MODE, PRIVATE_FILE_MODE, tightenMode } from '../util/fs-private.ts'
 import { type LoadedConfig, readRawConfig } from './load.ts'
@@ -16,6 +17,7 @@ import { validateConfig } from './schema.ts'
 import { formatIssue } from './schema-dsl.ts'
 import { substituteEnv } from './substitute.ts'
 import type { OpenclawConfig } from './types.ts'
+import { addWriteNotice } from './write-notices.ts'
 
 type Env = Readonly<Record<string, string | undefined>>
 
@@ -114,13 +116,37 @@ function writeUnlocked(configPath: string, raw: Record<string, unknown>, env: En
     tightenMode(target, PRIVATE_FILE_MODE)
     return result
   }
+  let kept: string | undefined
   try {
-    if (current !== undefined) rotateBackups(target, current)
+    if (current !== undefined) {
+      kept = keepHandWritten(target, current)
+      rotateBackups(target, current)
+    }
     writeFileAtomic(target, text, { mode: PRIVATE_FILE_MODE })
   } catch (err) {
     throw writeFailed(configPath, err)
   }
-  return { ...result, written: true }
+  if (kept === undefined) return { ...result, written: true }
+  const notice = `${configPath} was hand-written JSON5 (comments, trailing commas or unquoted keys); openclaw writes plain JSON, so its comments are not in the new file. The file as you wrote it is kept as ${kept} (not rotated away like the .bak files).`
+  addWriteNotice(notice)
+  return { ...result, warnings: [...result.warnings, notice], written: true }
+}
+
+/**
+ * A file that only JSON5 reads was written by hand, and rewriting it as JSON drops its
+ * comments. The .bak rotation would lose that version after five more writes, so it is copied
+ * once to a name of its own; the path of the copy, or undefined for a plain JSON file.
+ */
+function keepHandWritten(target: string, current: Buffer): string | undefined {
+  try {
+    JSON.parse(current.toString('utf8'))
+    return undefined
+  } catch {
+    // not plain JSON: it parsed as JSON5 (the caller loaded it), so a person wrote it
+  }
+  const copy = `${target}.hand-written-${corruptStamp(Date.now())}`
+  writeFileAtomic(copy, current, { mode: PRIVATE_FILE_MODE })
+  return copy
 }
 
 function writeFailed(configPath: string, err: unknown): OpenclawError {

@@ -8,6 +8,7 @@
 import type http from 'node:http'
 import type { Duplex } from 'node:stream'
 import type { WebSocket, WebSocketServer } from 'ws'
+import { takeWriteNotices } from '../../config/write-notices.ts'
 import { lazyRequire } from '../../util/lazy-require.ts'
 import type { AuthResult, GatewayAuth } from '../auth/gateway-auth.ts'
 import {
@@ -197,6 +198,9 @@ export class ControlServer {
       if (!(err instanceof ControlError))
         this.deps.log('error', `control method ${method} failed: ${(err as Error).message}`)
       if (ws.readyState === OPEN) ws.send(resError(id, e))
+    } finally {
+      // A method that rewrote openclaw.json (logout) may have a notice for the operator.
+      for (const n of takeWriteNotices()) this.deps.log('warn', n)
     }
   }
 
