@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest'
+import { envKeyStateId } from '../auth/key-state-id.ts'
 import type { AuthView } from '../auth/resolve.ts'
-import type { Credential, StoredProfile } from '../auth/types.ts'
+import type { Credential, ProfileState, StoredProfile } from '../auth/types.ts'
+import { emptyProfileState } from '../auth/types.ts'
 import type { OpenclawConfig } from '../config/types.ts'
 import { selectProbeTargets } from './targets.ts'
 import type { ProbeOptions, ProbeTarget } from './types.ts'
@@ -114,6 +116,30 @@ describe('selectProbeTargets (auth-spec 4.4)', () => {
         (t) => t.kind === 'done' && t.result.reasonCode,
       ),
     ).toEqual(['missing_credential'])
+  })
+
+  it('probes the env key the gateway would use now: past a cooling first key, the first again when all cool', () => {
+    const v = view([], {}, { ANTHROPIC_API_KEYS: 'sk-env-0,sk-env-1' })
+    const cooling = (value: string) => {
+      const id = envKeyStateId('anthropic', 'ANTHROPIC_API_KEYS', value)
+      const st = emptyProfileState(id)
+      st.cooldowns = [
+        {
+          profileId: id,
+          model: '*',
+          until: NOW + 60_000,
+          reason: 'rate_limit',
+          errorCount: 1,
+          lastFailureAt: NOW,
+        },
+      ]
+      return [id, st] as const
+    }
+    const states = v.states as Map<string, ProfileState>
+    states.set(...cooling('sk-env-0'))
+    expect(selectProbeTargets(v, OPTS, NOW).map((t) => t.label)).toEqual(['env: ANTHROPIC_API_KEYS[1]'])
+    states.set(...cooling('sk-env-1'))
+    expect(selectProbeTargets(v, OPTS, NOW).map((t) => t.label)).toEqual(['env: ANTHROPIC_API_KEYS[0]'])
   })
 
   it('--probe-provider and --probe-profile filter', () => {

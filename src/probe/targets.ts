@@ -129,8 +129,13 @@ function fallbackTarget(
   now: number,
 ): ProbeTarget | undefined {
   const resolved = resolveProviderAuth(view, { provider, ...(model ? { model } : {}), now })
-  const c = resolved.candidates.find((x) => x.kind === 'env' || x.kind === 'config')
-  if (!c) return undefined
+  // The key the gateway would send now: with the first env key cooling, the gateway serves from
+  // the next one, and probing the cooling one would report the provider rate-limited while it
+  // is serving. Only when every key is cooling is the first one probed.
+  const isKey = (x: { kind: string }) => x.kind === 'env' || x.kind === 'config'
+  const eff = resolved.effective
+  const c = eff && isKey(eff) ? eff : resolved.candidates.find(isKey)
+  if (!c || (c.kind !== 'env' && c.kind !== 'config')) return undefined
   const base =
     c.kind === 'env'
       ? {
