@@ -11,7 +11,7 @@ import path from 'node:path'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { WebSocket } from 'ws'
 import { hashPassword } from '../src/gateway/auth/password-hash.ts'
-import { type CliResult, canary, expectNoCanary, runCli } from './support/cli.ts'
+import { type CliResult, canary, expectNoCanary, makeTempHome, runCli } from './support/cli.ts'
 import { startTestGateway, type TestGateway, waitFor } from './support/gateway-harness.ts'
 import { type MockProvider, startMockProvider } from './support/mock-provider/index.ts'
 
@@ -120,6 +120,28 @@ describe('gateway password stored as a scrypt hash (F-14)', () => {
       [...outputs.flatMap((r) => [r.stdout, r.stderr]), gw.logs.join('\n')],
       [oldPassword, newPassword],
     )
+  })
+
+  it('set-password over a hand-written JSON5 config leaves the plaintext in no file, the kept copy included', async () => {
+    const t = makeTempHome()
+    const oldPassword = canary('gw-pass-')
+    fs.mkdirSync(t.stateDir, { recursive: true, mode: 0o700 })
+    fs.writeFileSync(
+      path.join(t.stateDir, 'openclaw.json'),
+      `{\n  // set up by hand\n  gateway: { auth: { mode: 'password', password: '${oldPassword}' } },\n}\n`,
+      { mode: 0o600 },
+    )
+    const set = await t.run(['gateway', 'set-password'], { stdin: `${canary('gw-pass-')}\n` })
+    expect(set.code, set.stderr).toBe(0)
+    const kept = fs.readdirSync(t.stateDir).filter((n) => n.startsWith('openclaw.json.hand-written-'))
+    expect(kept).toHaveLength(1)
+    expect(
+      JSON.parse(fs.readFileSync(path.join(t.stateDir, kept[0]!), 'utf8')).gateway.auth.passwordHash,
+    ).toMatch(/^\$scrypt\$/)
+    for (const file of filesUnder(t.stateDir)) {
+      expect(fs.readFileSync(file, 'latin1').includes(oldPassword), file).toBe(false)
+    }
+    fs.rmSync(t.home, { recursive: true, force: true })
   })
 
   it('a /ws connect before the password was ever proven waits for scrypt, then answers', async () => {

@@ -137,6 +137,23 @@ function writeUnlocked(configPath: string, raw: Record<string, unknown>, env: En
  * comments. The .bak rotation would lose that version after five more writes, so it is copied
  * once to a name of its own; the path of the copy, or undefined for a plain JSON file.
  */
+/** The copies keepHandWritten made beside the config (they hold what the file held then). */
+export function handWrittenCopies(configPath: string): string[] {
+  const target = resolveWriteTarget(configPath)
+  const dir = path.dirname(target)
+  const prefix = `${path.basename(target)}${HAND_WRITTEN}`
+  try {
+    return fs
+      .readdirSync(dir)
+      .filter((n) => n.startsWith(prefix))
+      .map((n) => path.join(dir, n))
+  } catch {
+    return []
+  }
+}
+
+const HAND_WRITTEN = '.hand-written-'
+
 function keepHandWritten(target: string, current: Buffer): string | undefined {
   try {
     JSON.parse(current.toString('utf8'))
@@ -144,7 +161,7 @@ function keepHandWritten(target: string, current: Buffer): string | undefined {
   } catch {
     // not plain JSON: it parsed as JSON5 (the caller loaded it), so a person wrote it
   }
-  const copy = `${target}.hand-written-${corruptStamp(Date.now())}`
+  const copy = `${target}${HAND_WRITTEN}${corruptStamp(Date.now())}`
   writeFileAtomic(copy, current, { mode: PRIVATE_FILE_MODE })
   return copy
 }

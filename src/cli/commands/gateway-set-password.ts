@@ -11,7 +11,13 @@ import { normalizeSecretInput } from '../../auth/secret-input.ts'
 import { parseConfigText } from '../../config/load.ts'
 import { withLock } from '../../config/lock.ts'
 import { objectAt } from '../../config/object-at.ts'
-import { backupPaths, lockPathFor, serializeConfig, updateConfig } from '../../config/write.ts'
+import {
+  backupPaths,
+  handWrittenCopies,
+  lockPathFor,
+  serializeConfig,
+  updateConfig,
+} from '../../config/write.ts'
 import { EXIT, OpenclawError } from '../../errors.ts'
 import { hashPassword } from '../../gateway/auth/password-hash.ts'
 import { AgentRuntime } from '../../runtime/agent-runtime.ts'
@@ -94,11 +100,12 @@ async function readPassword(ctx: CommandContext): Promise<string> {
 /**
  * Rewrites each backup that still holds a gateway.auth.password: the field goes, the new hash
  * takes its place, so restoring a backup neither brings the plaintext back nor locks you out.
- * A backup that does not parse is left alone (the writer never produces one).
+ * That includes the kept copy of a hand-written JSON5 config (write.ts), which loses its
+ * comments here: the plaintext must not survive. A backup that does not parse is left alone.
  */
 function scrubBackups(configPath: string, passwordHash: string): number {
   let n = 0
-  for (const file of backupPaths(resolveWriteTarget(configPath))) {
+  for (const file of [...backupPaths(resolveWriteTarget(configPath)), ...handWrittenCopies(configPath)]) {
     let raw: unknown
     try {
       raw = parseConfigText(fs.readFileSync(file, 'utf8'), file)
