@@ -4,31 +4,25 @@
  */
 import { randomUUID } from 'node:crypto'
 import type { IncomingMessage, ServerResponse } from 'node:http'
-import { unusableFor } from '../auth/cooldown.ts'
 import type { ModelRef } from '../auth/model-ref.ts'
-import { type ResolveRequest, resolveProviderAuth } from '../auth/resolve.ts'
-import type { ProfileState } from '../auth/types.ts'
 import { OpenclawError } from '../errors.ts'
 import { endpointFor } from '../providers/registry.ts'
-import type { SessionRecord } from '../store/session-repo.ts'
 import type { AgentState } from './agent-state.ts'
 import { isChatCommand, runChatCommand } from './chat-commands.ts'
+import { chatFailoverHooks } from './chat-failover-hooks.ts'
 import { routedToClaudeCli, serveViaClaudeCli } from './claude-cli-route.ts'
 import type { InboundApi } from './error-response.ts'
 import {
   type AttemptRecord,
   type ChainEntry,
-  type FailoverHooks,
   type FailoverResult,
   failoverFailure,
   runFailover,
 } from './failover.ts'
 import type { GatewayState, Logger } from './gateway-state.ts'
 import { BodyError, headerValue, readJsonBody } from './http-util.ts'
-import { attemptWithOAuth } from './oauth-attempt.ts'
 import { writeGatewayError, writeGatewayReply, writeUpstreamSuccess } from './respond.ts'
 import type { RunRegistry } from './runs.ts'
-import { orderSignature, pinFor } from './session-pins.ts'
 import { cachedTarget } from './target.ts'
 import type { RequestContext, UpstreamSuccess } from './upstream-attempt.ts'
 
@@ -159,95 +153,17 @@ export async function handleChat(
     now: state.clock,
   }
   try {
-    // When the current attempt left: its failure, if any, is dated by it (cooldown.ts sentAt).
-    let attemptSentAt: number | undefined
-    const hooks: FailoverHooks<UpstreamSuccess> = {
-      now: state.clock,
-      signal: run.controller.signal,
-      resolve: (entry) => {
-        deps.runs.update(runId, entry.provider, entry.model)
-        const view = state.viewOf(agent)
-        // The auto pin written on success must carry the order this request was resolved
-        // under: a view refreshed mid-request would otherwise bless a stale pin.
-        // Only sessions carry pins; the signature is not worth computing without one.
-        const sig = signatures ? orderSignature(view, entry.provider) : ''
-        signatures?.set(entry.provider, sig)
-        const pin = pinFor(session, entry, sig)
-        const rr: ResolveRequest = { provider: entry.provider, model: entry.model, now: state.clock() }
-        if (pin) rr.pin = pin
-        if (entry.profileId) rr.profileId = entry.profileId
-        return resolveProviderAuth(view, rr)
-      },
-      currentlyUnusable: (entry, c) => {
-        if (c.kind !== 'profile') return undefined
-        const st = state.viewOf(agent).states.get(c.profileId)
-        const u = st ? unusableFor(st, entry.model, state.clock()) : undefined
-        return u ? { until: u.until, reason: u.reason } : undefined
-      },
-      keyUnusable: (entry, c) => {
-        const st = state.viewOf(agent).states.get(c.stateId)
-        const u = st ? unusableFor(st, entry.model, state.clock()) : undefined
-        return u ? { until: u.until, reason: u.reason } : undefined
-      },
-      attempt: (entry, c) => {
-        attemptSentAt = state.clock()
-        deps.runs.update(runId, entry.provider, entry.model, c.kind === 'profile' ? c.profileId : undefined)
-        // The moment this credential was chosen, in the same log as its failures: the order of
-        // the two lines shows whether a call was decided before or after a cooldown began.
-        if (state.debug)
-          state.debugLog(
-            `run ${runId}: ${entry.provider}/${entry.model} via ${c.kind === 'profile' ? c.profileId : c.source}: attempt`,
-          )
-        return attemptWithOAuth(ctx, state, agent, entry, c)
-      },
-      onFailure: (entry, c, cls) => {
-        const f = {
-          reason: cls.reason,
-          model: entry.model,
-          now: state.clock(),
-          ...(attemptSentAt !== undefined ? { sentAt: attemptSentAt } : {}),
-          ...(cls.retryAfterMs !== undefined ? { retryAfterMs: cls.retryAfterMs } : {}),
-        }
-        let next: ProfileState | undefined
-        if (c.kind === 'profile') {
-          next = agent.recordFailure(c.profileId, f)
-          // Other agents may inherit the profile; this one and its owner already know.
-          state.invalidateAll([agent, agent.ownerOf(c.profileId)])
-        } else {
-          // Env and config keys: same coalesced write, into the store of the root agent.
-          next = agent.recordKeyFailure(c.stateId, f)
-          state.invalidateAll([agent, agent.parent])
-        }
-        deps.log(
-          'warn',
-          `run ${runId}: ${entry.provider}/${entry.model} via ${c.kind === 'profile' ? c.profileId : c.source} failed: ${cls.reason}`,
-        )
-        if (state.debug) state.debugLog(`run ${runId}: ${cls.reason}: ${cls.detail}`)
-        return next ? unusableFor(next, entry.model, f.now)?.until : undefined
-      },
-      onSuccess: (entry, c) => {
-        if (state.debug)
-          state.debugLog(
-            `run ${runId}: ${entry.provider}/${entry.model} via ${c.kind === 'profile' ? c.profileId : c.source}: ok`,
-          )
-        if (c.kind !== 'profile') return
-        agent.noteSuccess(c.profileId, entry.provider, state.clock())
-        if (sessionKey && !entry.profileId && session?.profileOverrideSource !== 'user') {
-          const sig = signatures?.get(entry.provider) ?? ''
-          if (session?.profileOverride !== c.profileId || session?.orderSignature !== sig) {
-            const next: SessionRecord = {
-              ...(session ?? { sessionKey }),
-              sessionKey,
-              profileOverride: c.profileId,
-              profileOverrideSource: 'auto',
-              orderSignature: sig,
-              updatedAt: state.clock(),
-            }
-            agent.setSession(sessionKey, next)
-          }
-        }
-      },
-    }
+    const hooks = chatFailoverHooks({
+      state,
+      agent,
+      runs: deps.runs,
+      log: deps.log,
+      runId,
+      session,
+      sessionKey,
+      signatures,
+      ctx,
+    })
     // Models routed to the claude-cli runtime are served by `claude -p`, wherever they sit in
     // the chain; HTTP models around them go through the failover loop. A failure of either
     // moves on to the next model, and the final answer lists every attempt.

@@ -3,28 +3,26 @@
  * costs throughput on the hot path). Paths are canonicalised once and the same canonical path
  * is routed, so no encoding trick can reach a route by another spelling.
  */
-import { createHash } from 'node:crypto'
 import type http from 'node:http'
 import type https from 'node:https'
 import type { AddressInfo } from 'node:net'
-import { agentModelSelection } from '../auth/model-ref.ts'
-import { OpenclawError } from '../errors.ts'
 import { yieldToLoop } from '../util/yield-to-loop.ts'
-import { type AuthResult, GatewayAuth } from './auth/gateway-auth.ts'
-import { missingScopeMessage, SCOPE, type ScopeName } from './auth/scopes.ts'
+import { authFingerprint, buildAuth } from './auth/build-auth.ts'
+import type { AuthResult } from './auth/gateway-auth.ts'
+import { SCOPE } from './auth/scopes.ts'
+import { forbid, refuse } from './auth-answers.ts'
 import { canonicalPath } from './canonical-path.ts'
-import { listModels } from './chat-commands.ts'
 import { ControlServer } from './control/ws-server.ts'
 import type { InboundApi } from './error-response.ts'
 import { GatewayState, type GatewayStateOptions, type Logger } from './gateway-state.ts'
 import { handleChat } from './handle-chat.ts'
 import { headerValue, sendJson } from './http-util.ts'
+import { sendModels } from './models-route.ts'
 import { writeGatewayError } from './respond.ts'
 import { RunRegistry } from './runs.ts'
 import { type CreateServerOptions, createGatewayServer } from './tls/create-server.ts'
-import { loadServerTls, type ServerTls } from './tls/server-tls.ts'
-import { TlsReloader } from './tls/tls-reloader.ts'
-import { type TlsFlags, tlsSettings } from './tls/tls-settings.ts'
+import type { TlsFlags } from './tls/tls-settings.ts'
+import { startupTls, watchTls } from './tls/watch-tls.ts'
 
 export interface GatewayHandle {
   url: string
@@ -56,7 +54,7 @@ export async function startGateway(opts: GatewayOptions): Promise<GatewayHandle>
   const startedAt = Date.now()
   await state.activateSecrets()
   await yieldToLoop()
-  const serverTls = startupTls(state, opts, log)
+  const serverTls = startupTls(state, { ...opts.tls, cwd: opts.cwd }, log)
   const certsRequired = serverTls?.clientCertsRequired === true
   let auth = buildAuth(state, opts.bind, certsRequired)
   let authPrint = authFingerprint(state)
@@ -169,24 +167,16 @@ export async function startGateway(opts: GatewayOptions): Promise<GatewayHandle>
     opts.internal,
   )
   server.keepAliveTimeout = 65_000
-  const tlsReloader = serverTls
-    ? new TlsReloader({
+  const stopTlsWatch = serverTls
+    ? watchTls({
+        server: server as https.Server,
         current: serverTls,
         flags: { ...opts.tls, cwd: opts.cwd },
-        apply: (o) => (server as https.Server).setSecureContext(o),
+        state,
         log,
+        ...(opts.tlsPollMs !== undefined ? { pollMs: opts.tlsPollMs } : {}),
       })
     : undefined
-  const checkTls = () => {
-    try {
-      tlsReloader?.check(state.config.gateway?.tls, state.clock())
-    } catch (err) {
-      log('error', `tls: certificate check failed: ${(err as Error).message}`)
-    }
-  }
-  const tlsTimer = tlsReloader ? setInterval(checkTls, opts.tlsPollMs ?? 5000) : undefined
-  tlsTimer?.unref()
-  if (tlsReloader) state.on('reloaded', checkTls)
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject)
     server.listen(opts.port, opts.bind, () => {
@@ -206,8 +196,7 @@ export async function startGateway(opts: GatewayOptions): Promise<GatewayHandle>
       new Promise<void>((resolve) => {
         for (const r of runs.list()) runs.abort(r.id, 'gateway-shutdown')
         state.off('reloaded', onReloaded)
-        state.off('reloaded', checkTls)
-        if (tlsTimer) clearInterval(tlsTimer)
+        stopTlsWatch?.()
         control.close()
         server.close(() => {
           if (!opts.state) state.close()
@@ -216,130 +205,4 @@ export async function startGateway(opts: GatewayOptions): Promise<GatewayHandle>
         server.closeAllConnections()
       }),
   }
-}
-
-/** TLS from flags or gateway.tls at start; later rotations go through TlsReloader. */
-function startupTls(state: GatewayState, opts: GatewayOptions, log: Logger): ServerTls | undefined {
-  const settings = tlsSettings(state.config.gateway?.tls, { ...opts.tls, cwd: opts.cwd })
-  if (!settings) return undefined
-  const loaded = loadServerTls(settings, state.clock())
-  for (const w of loaded.warnings) log('warn', `tls: ${w}`)
-  return loaded
-}
-
-function buildAuth(
-  state: GatewayState,
-  bind: string,
-  clientCertsRequired: boolean,
-  previous?: GatewayAuth,
-): GatewayAuth {
-  const failed = state.gatewaySecrets.errors.filter((e) => e.path.startsWith('gateway.auth.'))
-  if (failed.length) {
-    throw new OpenclawError(
-      'usage',
-      `Gateway client auth cannot start: ${failed.map((e) => `${e.path} (${e.ref}) did not resolve: ${e.message}`).join('; ')}`,
-      {
-        hint: 'Fix the secret ref (see openclaw secrets audit), then restart or reload.',
-      },
-    )
-  }
-  return GatewayAuth.fromConfig(state.config, state.gatewaySecrets, {
-    bind,
-    clientCertsRequired,
-    ...(previous ? { limiter: previous.limiter } : {}),
-    ...(previous?.passwordVerifier ? { passwordVerifier: previous.passwordVerifier } : {}),
-  })
-}
-
-function authFingerprint(state: GatewayState): string {
-  const a = state.config.gateway?.auth ?? {}
-  const s = state.gatewaySecrets
-  const clients = (a.clients ?? []).map((c, i) => [c.name, c.scopes, s.clientTokens?.[i] ?? null])
-  return createHash('sha256')
-    .update(
-      JSON.stringify([a.mode ?? null, s.token ?? null, s.password ?? null, a.passwordHash ?? null, clients]),
-    )
-    .digest('hex')
-}
-
-function refuse(
-  res: http.ServerResponse,
-  inbound: InboundApi,
-  v: Extract<AuthResult, { ok: false }>,
-  log: Logger,
-): void {
-  log(
-    'warn',
-    `refused ${v.client.address}${v.client.viaTrustedProxy ? ` via ${v.client.peer}` : ''}: ${v.code}`,
-  )
-  // The body never echoes what was presented and never says which check failed.
-  writeGatewayError(res, inbound, {
-    status: v.status,
-    kind: v.status === 429 ? 'rate_limited' : v.status === 503 ? 'overloaded' : 'unauthorized',
-    message:
-      v.status === 429
-        ? 'Too many failed authentication attempts; retry later.'
-        : v.status === 503
-          ? 'Too many password checks in progress; retry shortly.'
-          : 'Unauthorized: send Authorization: Bearer <gateway token>.',
-    ...(v.retryAfterMs !== undefined ? { retryAfterMs: v.retryAfterMs } : {}),
-  })
-}
-
-/** 403 naming the missing scope and the client name; never the presented credential. */
-function forbid(
-  res: http.ServerResponse,
-  inbound: InboundApi,
-  v: Extract<AuthResult, { ok: true }>,
-  needed: ScopeName,
-  what: string,
-  log: Logger,
-): void {
-  log(
-    'warn',
-    `forbidden ${v.client.address}${v.principal ? ` (client ${v.principal})` : ''}: ${what} needs ${needed}`,
-  )
-  writeGatewayError(res, inbound, {
-    status: 403,
-    kind: 'forbidden',
-    message: missingScopeMessage(needed, what, v.principal),
-  })
-}
-
-function sendModels(req: http.IncomingMessage, res: http.ServerResponse, state: GatewayState): void {
-  let view: ReturnType<GatewayState['view']>
-  try {
-    view = state.view(headerValue(req, 'x-openclaw-agent-id'))
-  } catch (err) {
-    const msg = OpenclawError.isInstance(err) ? err.message : 'bad request'
-    sendJson(res, 400, { error: { type: 'invalid_request_error', message: msg } })
-    return
-  }
-  const ids = listModels(view)
-  const primary = agentModelSelection(view.config, view.agentId).primary
-  if (headerValue(req, 'anthropic-version')) {
-    const data = ids.map((id) => ({
-      type: 'model',
-      id,
-      display_name: id,
-      created_at: '1970-01-01T00:00:00Z',
-    }))
-    sendJson(res, 200, {
-      data,
-      has_more: false,
-      first_id: data[0]?.id ?? null,
-      last_id: data.at(-1)?.id ?? null,
-    })
-    return
-  }
-  sendJson(res, 200, {
-    object: 'list',
-    data: ids.map((id) => ({
-      id,
-      object: 'model',
-      created: 0,
-      owned_by: id.split('/')[0],
-      ...(id === primary ? { default: true } : {}),
-    })),
-  })
 }
