@@ -10,7 +10,6 @@ import fs from 'node:fs'
 import path from 'node:path'
 import { validateAgentId } from '../auth/profile-id.ts'
 import type { AuthView } from '../auth/resolve.ts'
-import type { SecretRef } from '../auth/types.ts'
 import { loadConfig } from '../config/load.ts'
 import {
   agentDirFor,
@@ -28,14 +27,9 @@ import { agentCredentialPaths, currentUid, foreignOwned, foreignOwnerMessage } f
 import { redactPatterns } from '../util/redact.ts'
 import { yieldToLoop } from '../util/yield-to-loop.ts'
 import { AgentState, type ViewContext } from './agent-state.ts'
+import { activateGatewaySecrets, type GatewaySecrets, refKey } from './gateway-secrets.ts'
 
-function refKey(r: SecretRef): string {
-  return `${r.source}:${r.provider}:${r.id}`
-}
-
-function pick<K extends string>(key: K, value: string | undefined): Partial<Record<K, string>> {
-  return value === undefined ? {} : ({ [key]: value } as Record<K, string>)
-}
+export type { GatewaySecrets } from './gateway-secrets.ts'
 
 export type Logger = (level: 'debug' | 'info' | 'warn' | 'error', message: string) => void
 
@@ -52,15 +46,6 @@ export interface GatewayStateOptions {
    * used. Default: OPENCLAW_DEBUG=1 in `env`.
    */
   debug?: boolean
-}
-
-export interface GatewaySecrets {
-  token?: string
-  password?: string
-  /** `gateway.auth.clients[i].token` resolved, by index (undefined when it did not resolve). */
-  clientTokens?: Array<string | undefined>
-  /** Config refs that failed (path + ref coordinates + reason, never values). */
-  errors: Array<{ path: string; ref: string; message: string }>
 }
 
 /**
@@ -264,67 +249,17 @@ export class GatewayState extends EventEmitter {
   }
 
   private async runActivation(): Promise<void> {
-    const configEntries = configRefs(this.config, { gateway: true })
+    const { config, env } = this
+    const configEntries = configRefs(config, { gateway: true })
     await yieldToLoop()
     const entries = [...configEntries, ...this.profileRefEntries()]
     this.knownRefs = new Set(entries.map((e) => refKey(e.ref)))
-    const cfgAuth = (this.config.gateway?.auth ?? {}) as Record<string, unknown>
-    const literal = (v: unknown) => (typeof v === 'string' && v.length > 0 ? v : undefined)
-    const clients = Array.isArray(cfgAuth.clients) ? (cfgAuth.clients as Array<{ token?: unknown }>) : []
-    // With a stored hash the env variable is not a second password (the CLI presents it).
-    const envPassword = cfgAuth.passwordHash ? undefined : literal(this.env.OPENCLAW_GATEWAY_PASSWORD)
-    if (entries.length === 0) {
-      this.secretCounts = { total: 0, failed: 0 }
-      this.gatewaySecrets = {
-        ...pick('token', literal(cfgAuth.token) ?? literal(this.env.OPENCLAW_GATEWAY_TOKEN)),
-        ...pick('password', literal(cfgAuth.password) ?? envPassword),
-        ...(clients.length ? { clientTokens: clients.map((c) => literal(c.token)) } : {}),
-        errors: [],
-      }
-      return
-    }
-    const { viewHooks } = await import('../secrets/snapshot.ts')
-    const { resolveSecretRefs } = await import('../secrets/resolver.ts')
-    const { formatRef } = await import('../secrets/ref.ts')
-    // One pass, one spawn per exec provider, for config and profile refs alike.
-    const snapshot = await resolveSecretRefs(
-      entries.map((e) => e.ref),
-      { config: this.config, env: this.env },
-    )
-    this.secretCounts = {
-      total: entries.length,
-      failed: entries.filter((e) => snapshot.error(e.ref) !== undefined).length,
-    }
-    const errors: GatewaySecrets['errors'] = []
-    // An explicit but unresolved ref fails closed: no fallback to the env variable.
-    const resolved = (path: string, value: unknown, fallback: string | undefined) => {
-      const entry = entries.find((e) => e.use.kind === 'config' && e.use.path === path)
-      if (entry) {
-        const r = snapshot.result(entry.ref)
-        if (r?.ok) return r.value
-        errors.push({ path, ref: formatRef(entry.ref), message: r?.message ?? 'not resolved' })
-        return undefined
-      }
-      return literal(value) ?? fallback
-    }
-    this.gatewaySecrets = {
-      ...pick(
-        'token',
-        resolved('gateway.auth.token', cfgAuth.token, literal(this.env.OPENCLAW_GATEWAY_TOKEN)),
-      ),
-      ...pick('password', resolved('gateway.auth.password', cfgAuth.password, envPassword)),
-      ...(clients.length
-        ? {
-            clientTokens: clients.map((c, i) =>
-              resolved(`gateway.auth.clients[${i}].token`, c.token, undefined),
-            ),
-          }
-        : {}),
-      errors,
-    }
-    for (const e of this.gatewaySecrets.errors)
+    const done = await activateGatewaySecrets(entries, config, env)
+    this.secretCounts = done.counts
+    this.gatewaySecrets = done.secrets
+    for (const e of done.secrets.errors)
       this.log('error', `secret ref ${e.ref} at ${e.path} did not resolve: ${e.message}`)
-    this.setSecrets(viewHooks(snapshot))
+    if (done.hooks) this.setSecrets(done.hooks)
   }
 
   private profileRefEntries() {
