@@ -6,6 +6,9 @@
  * Usage: node bench/cpu-per-request.mjs [--rounds 3] [--seconds 2] [--concurrency 10] [--route openai|anthropic]
  *        [--cpu-prof <dir>] (profile the gateway, and the bare proxy into <dir>/bare, while they run;
  *        node bench/profile-diff.mjs compares the two per request)
+ *        [--baseline <bin/openclaw.js of another build>] (runs that build too, same state, in the same
+ *        interleaved rounds, and prints this build ÷ baseline per round: a paired figure that
+ *        neighbours on a shared host disturb far less than two separate runs)
  */
 import fs from 'node:fs'
 import os from 'node:os'
@@ -22,6 +25,7 @@ const { values: opt } = parseArgs({
     concurrency: { type: 'string', default: '10' },
     route: { type: 'string', default: 'openai' },
     'cpu-prof': { type: 'string' },
+    baseline: { type: 'string' },
   },
 })
 const jsonLine = (line) => {
@@ -59,6 +63,16 @@ try {
   await writeRealisticState(stateDir, mockUrl)
   const nodeArgs = opt['cpu-prof'] ? ['--cpu-prof', `--cpu-prof-dir=${path.resolve(opt['cpu-prof'])}`] : []
   const gw = await startGateway({ home: tmp }, stateDir, { extraEnv: REALISTIC_ENV, nodeArgs })
+  let baseline
+  if (opt.baseline) {
+    const baseState = path.join(tmp, 'state-baseline')
+    await writeRealisticState(baseState, mockUrl)
+    baseline = await startGateway({ home: tmp }, baseState, {
+      extraEnv: REALISTIC_ENV,
+      entry: path.resolve(opt.baseline),
+      command: ['gateway'],
+    })
+  }
   const loadgen = await startNode([path.join(ROOT, 'bench', 'loadgen.mjs')], { ipc: true, label: 'loadgen' })
   await new Promise((r) => loadgen.child.once('message', r))
   let seq = 0
@@ -114,13 +128,18 @@ try {
       },
     },
   }
+  if (baseline) targets.baseline = { proc: baseline, t: { ...targets.gateway.t, port: baseline.port } }
   const c = Number(opt.concurrency)
   const ms = Number(opt.seconds) * 1000
   for (const { t } of Object.values(targets))
     await run({ cmd: 'closed', target: t, concurrency: c, durationMs: 500 })
-  const rows = { bare: [], gateway: [] }
+  const rows = Object.fromEntries(Object.keys(targets).map((k) => [k, []]))
+  const names = Object.keys(targets)
   for (let r = 0; r < Number(opt.rounds); r++) {
-    for (const [name, { proc, t }] of Object.entries(targets)) {
+    // Each round starts with a different target, so none always follows the same one.
+    const order = names.map((_, i) => names[(i + r) % names.length])
+    for (const name of order) {
+      const { proc, t } = targets[name]
       const cpu0 = cpuOf(proc.pid)
       const res = await run({ cmd: 'closed', target: t, concurrency: c, durationMs: ms })
       const cpu1 = cpuOf(proc.pid)
@@ -144,6 +163,15 @@ try {
   const ratio = rows.gateway.map((g, i) => g.cpuUs / rows.bare[i].cpuUs)
   const tput = rows.gateway.map((g, i) => g.rps / rows.bare[i].rps)
   console.log(`gateway ÷ bare: CPU ${med(ratio).toFixed(2)}×, throughput ${med(tput).toFixed(2)}`)
+  if (baseline) {
+    const vs = rows.gateway.map((g, i) => g.cpuUs / rows.baseline[i].cpuUs)
+    const userVs = rows.gateway.map((g, i) => g.userUs / rows.baseline[i].userUs)
+    const baseRatio = rows.baseline.map((b, i) => b.cpuUs / rows.bare[i].cpuUs)
+    console.log(
+      `baseline ÷ bare: CPU ${med(baseRatio).toFixed(2)}×; gateway ÷ baseline per round: CPU ${med(vs).toFixed(3)}× (${vs.map((x) => x.toFixed(2)).join(' ')}), user CPU ${med(userVs).toFixed(3)}×`,
+    )
+    await baseline.stop('SIGINT')
+  }
   await gw.stop('SIGINT')
   // SIGTERM: the bare proxy exits through process.exit, which writes its profile.
   await bare.stop('SIGTERM')

@@ -27,11 +27,18 @@ const LISTENING = (line) => /listening on (http:\/\/\S+)/.exec(line)?.[1]
 export async function startGateway(
   ctx,
   stateDir,
-  { extraEnv = {}, nodeArgs = [], entry = BIN, cpus, maxOutput } = {},
+  {
+    extraEnv = {},
+    nodeArgs = [],
+    entry = BIN,
+    command = entry === BIN ? ['gateway'] : [],
+    cpus,
+    maxOutput,
+  } = {},
 ) {
   const port = await freePort()
   const env = childEnv(ctx.home, stateDir, extraEnv)
-  const args = [...nodeArgs, entry, ...(entry === BIN ? ['gateway'] : []), '--port', String(port)]
+  const args = [...nodeArgs, entry, ...command, '--port', String(port)]
   const proc = await startNode(args, { env, cwd: ctx.home, ready: LISTENING, label: 'gateway', maxOutput })
   if (cpus) pin(proc.pid, cpus)
   proc.url = proc.ready
