@@ -57,6 +57,15 @@ end). Portkey is installed once into \`$TMPDIR/openclaw-bench-portkey-<version>\
   and lists the functions with the most self time at the end of this file.
 - **Background load** (last section) says how much of the machine other processes used during
   each scenario; read figures from a scenario with a high share with care.
+
+**Working on the hot path.** \`node bench/cpu-per-request.mjs\` (about 30 s) gives CPU µs per
+request of the bare proxy and the gateway in interleaved rounds; \`--cpu-prof <dir>\` profiles
+both, and \`node bench/profile-diff.mjs\` ranks functions by the difference per request. On a
+shared host two separate runs differ by more than most changes are worth (the bare proxy alone
+has read 51 to 97 µs per request within an hour here), so compare builds with
+\`--baseline <copy of an earlier build>/bin/openclaw.js\`: both gateways run in the same rounds
+and the per-round ratio between them is printed. Even that ratio spreads ±10-25% per round
+(an A/A run: median 0.96, rounds 0.75-1.11), so use 12 rounds or more and read the median.
 `
 
 function table(head, rows) {
