@@ -6,32 +6,22 @@
  * `openclaw models auth clear-cooldown`.
  */
 import { EventEmitter } from 'node:events'
-import fs from 'node:fs'
-import path from 'node:path'
 import { validateAgentId } from '../auth/profile-id.ts'
 import type { AuthView } from '../auth/resolve.ts'
-import { loadConfig } from '../config/load.ts'
-import {
-  agentDirFor,
-  resolveConfigPath,
-  resolveDefaultAgentId,
-  resolveStateDir,
-  storePathFor,
-} from '../config/paths.ts'
+import { agentDirFor, resolveConfigPath, resolveStateDir, storePathFor } from '../config/paths.ts'
 import type { OpenclawConfig } from '../config/types.ts'
-import { envKeyVarNames } from '../env/env-keys.ts'
-import { loadLayeredEnv } from '../env/load-env.ts'
 import { configRefs, profileRefs } from '../secrets/collect-refs.ts'
 import { CredentialStore } from '../store/credential-store.ts'
 import { agentCredentialPaths, currentUid, foreignOwned, foreignOwnerMessage } from '../util/foreign-owner.ts'
 import { redactPatterns } from '../util/redact.ts'
 import { yieldToLoop } from '../util/yield-to-loop.ts'
 import { AgentState, type ViewContext } from './agent-state.ts'
+import { type Logger, loadGatewayContext, stampContextFiles } from './gateway-context.ts'
+import { loadGatewayRefresher } from './gateway-oauth.ts'
 import { activateGatewaySecrets, type GatewaySecrets, refKey } from './gateway-secrets.ts'
 
+export type { Logger } from './gateway-context.ts'
 export type { GatewaySecrets } from './gateway-secrets.ts'
-
-export type Logger = (level: 'debug' | 'info' | 'warn' | 'error', message: string) => void
 
 export interface GatewayStateOptions {
   env: Readonly<Record<string, string | undefined>>
@@ -73,24 +63,13 @@ export class GatewayState extends EventEmitter {
 
   /** The OAuth refresher (loaded on first OAuth use): lease + CAS refresh, shared by all agents. */
   oauth(): Promise<import('../oauth/refresher.ts').OAuthRefresher> {
-    this.refresher ??= import('../oauth/refresher.ts').then(({ createOAuthRefresher }) =>
-      createOAuthRefresher({
-        stateDir: this.stateDir,
-        config: () => this.config,
-        log: (e) => {
-          const line = `oauth ${e.event}${e.profileId ? ` ${e.profileId}` : ''}`
-          // The messages name profiles, accounts, pids and the provider's error text; they are
-          // built without token material, yet a provider may echo anything: masked again here.
-          if (e.level === 'debug') this.debugLog(`${line}: ${e.message}`)
-          // A refresh whose tokens could not be saved is said in full at any level (B-06): the
-          // operator must learn which store to free space for; the message holds no provider text.
-          else if (this.debug || e.event === 'not-persisted')
-            this.log(e.level, `${line}: ${redactPatterns(e.message)}`)
-          else this.log(e.level, line)
-        },
-        openStore: (p) => [...this.agents.values()].find((a) => a.store.path === p)?.store,
-      }),
-    )
+    this.refresher ??= loadGatewayRefresher({
+      stateDir: this.stateDir,
+      config: () => this.config,
+      debug: this.debug,
+      log: this.log,
+      openStore: (p) => [...this.agents.values()].find((a) => a.store.path === p)?.store,
+    })
     return this.refresher
   }
 
@@ -143,32 +122,15 @@ export class GatewayState extends EventEmitter {
   }
 
   private loadContext(): { ctx: ViewContext; defaultAgent: string } {
-    const fileEnv = loadLayeredEnv({ processEnv: this.opts.env, cwd: this.opts.cwd, stateDir: this.stateDir })
-    const loaded = loadConfig(this.configPath, fileEnv.values)
-    for (const w of loaded.warnings) this.log('warn', `config: ${w}`)
-    const providers = new Set([
-      'anthropic',
-      'openai',
-      'openrouter',
-      'google',
-      ...Object.keys(loaded.config.models?.providers ?? {}),
-    ])
-    const shell = loaded.config.env?.shellEnv
-    const env = loadLayeredEnv({
+    return loadGatewayContext(this.contextSource(), this.log)
+  }
+
+  private contextSource() {
+    return {
       processEnv: this.opts.env,
       cwd: this.opts.cwd,
       stateDir: this.stateDir,
-      config: loaded.config,
-      shell: {
-        enabled: shell?.enabled === true,
-        timeoutMs: shell?.timeoutMs ?? 15_000,
-        expectedKeys: [...providers].flatMap((p) => envKeyVarNames(p, {})),
-      },
-    })
-    for (const i of env.ignored) this.log('warn', `ignored ${i.name} from ${i.file}: ${i.reason}`)
-    return {
-      ctx: { config: loaded.config, env: env.values },
-      defaultAgent: resolveDefaultAgentId(loaded.config),
+      configPath: this.configPath,
     }
   }
 
@@ -367,15 +329,6 @@ export class GatewayState extends EventEmitter {
   }
 
   private stampFiles(): string {
-    return [this.configPath, path.join(this.stateDir, '.env')]
-      .map((f) => {
-        try {
-          const st = fs.statSync(f)
-          return `${st.mtimeMs}:${st.size}`
-        } catch {
-          return '-'
-        }
-      })
-      .join('|')
+    return stampContextFiles(this)
   }
 }
