@@ -9,7 +9,7 @@ import { createSseDecoder, INBOUND, UPSTREAM } from '../translate/index.ts'
 import type { ChatEvent, ChatResponse } from '../translate/ir.ts'
 import { errorBody, errorHeaders, type GatewayErrorInfo, type InboundApi } from './error-response.ts'
 import { copyInto, forwardableHeaders, sendJson } from './http-util.ts'
-import { readBody, readBodyBytes, UpstreamTransportError } from './upstream.ts'
+import { bodyFailure, readBody, readBodyBytes, type UpstreamResponse } from './upstream.ts'
 import type { UpstreamSuccess } from './upstream-attempt.ts'
 
 export interface SuccessMeta {
@@ -58,7 +58,7 @@ export async function writeUpstreamSuccess(
       await finished(up.body)
       res.end()
     } catch (err) {
-      endStreamWithError(res, meta, interruption(err))
+      endStreamWithError(res, meta, interruption(err, up))
     }
     return
   }
@@ -92,17 +92,16 @@ export async function writeUpstreamSuccess(
     emit(parser.end())
     res.end(writer.end())
   } catch (err) {
-    const msg = meta.stopMessage() ?? interruption(err)
+    const msg = meta.stopMessage() ?? interruption(err, up)
     emit([{ type: 'error', message: msg, errorType: 'api_error' }])
     res.end()
   }
 }
 
 /** Our own transport errors say what happened (e.g. the idle timeout); others stay generic. */
-function interruption(err: unknown): string {
-  return err instanceof UpstreamTransportError
-    ? `upstream stream interrupted: ${err.message}`
-    : 'upstream stream interrupted'
+function interruption(err: unknown, up: UpstreamResponse): string {
+  const failure = bodyFailure(err, up)
+  return failure ? `upstream stream interrupted: ${failure.message}` : 'upstream stream interrupted'
 }
 
 function endStreamWithError(res: ServerResponse, meta: SuccessMeta, fallback: string): void {
