@@ -66,6 +66,13 @@ has read 51 to 97 µs per request within an hour here), so compare builds with
 \`--baseline <copy of an earlier build>/bin/openclaw.js\`: both gateways run in the same rounds
 and the per-round ratio between them is printed. Even that ratio spreads ±10-25% per round
 (an A/A run: median 0.96, rounds 0.75-1.11), so use 12 rounds or more and read the median.
+
+**Upstream client.** Since 924e011 the gateway calls providers through undici's request API
+instead of node:http's client. Paired against the node:http build (12 rounds, concurrency 10):
+gateway CPU per request 0.950× median (rounds 0.88-1.07), saturated req/s 17,017 against 15,208.
+A one-off proxy with the bare proxy's shape but undici upstream ran at 0.86× the bare proxy's CPU
+per request, so the bare proxy stays the node:http floor the issue defines, not the cheapest
+possible proxy.
 `
 
 function table(head, rows) {

@@ -23,6 +23,7 @@ import { RunRegistry } from './runs.ts'
 import { type CreateServerOptions, createGatewayServer } from './tls/create-server.ts'
 import type { TlsFlags } from './tls/tls-settings.ts'
 import { startupTls, watchTls } from './tls/watch-tls.ts'
+import { undiciParts } from './upstream.ts'
 
 export interface GatewayHandle {
   url: string
@@ -177,6 +178,9 @@ export async function startGateway(opts: GatewayOptions): Promise<GatewayHandle>
         ...(opts.tlsPollMs !== undefined ? { pollMs: opts.tlsPollMs } : {}),
       })
     : undefined
+  // The upstream client's modules load in a turn of their own before the first request.
+  await yieldToLoop()
+  undiciParts()
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject)
     server.listen(opts.port, opts.bind, () => {

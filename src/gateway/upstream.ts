@@ -6,8 +6,9 @@
  */
 import type { IncomingHttpHeaders } from 'node:http'
 import type { Readable } from 'node:stream'
-import { Agent, type Dispatcher } from 'undici'
+import type { Dispatcher, Agent as UndiciAgent } from 'undici'
 import type { AbortLike } from '../util/abort-like.ts'
+import { lazyRequire } from '../util/lazy-require.ts'
 import { readAll, readAllBytes } from './http-util.ts'
 
 export type TransportFailure = 'timeout' | 'reset' | 'refused' | 'aborted'
@@ -46,12 +47,33 @@ export interface UpstreamResponse {
  * runs of the bench measured ~5% less gateway CPU per request and ~12% more saturated req/s.
  * headersTimeout and bodyTimeout are the idle timeout before the head and between body chunks.
  */
-const agents = new Map<number, Agent>()
+const agents = new Map<number, UndiciAgent>()
 
-function agentFor(timeoutMs: number): Agent {
+/**
+ * Only undici's Agent and its request API, not the package entry: that also loads fetch,
+ * WebSocket, caches and mocks (~50 ms, the longest event-loop block of a 1,000-agent gateway
+ * start in the bench); these two take ~20 ms. The paths are pinned with the version (~7.30),
+ * and src/gateway/upstream.test.ts fails if they move.
+ */
+let undici:
+  | {
+      Agent: typeof UndiciAgent
+      request: (this: Dispatcher, o: Dispatcher.RequestOptions) => Promise<Dispatcher.ResponseData>
+    }
+  | undefined
+/** Loads the upstream client; the gateway calls it at start so no request pays for it. */
+export function undiciParts(): NonNullable<typeof undici> {
+  undici ??= {
+    Agent: lazyRequire('undici/lib/dispatcher/agent.js'),
+    request: lazyRequire('undici/lib/api/api-request.js'),
+  }
+  return undici
+}
+
+function agentFor(timeoutMs: number): UndiciAgent {
   let a = agents.get(timeoutMs)
   if (!a) {
-    a = new Agent({
+    a = new (undiciParts().Agent)({
       connections: 256,
       headersTimeout: timeoutMs,
       bodyTimeout: timeoutMs,
@@ -127,7 +149,7 @@ export async function sendUpstream(req: UpstreamRequest): Promise<UpstreamRespon
   const t = targetOf(req.url)
   let res: Dispatcher.ResponseData
   try {
-    res = await agentFor(req.timeoutMs).request({
+    res = await undiciParts().request.call(agentFor(req.timeoutMs), {
       origin: t.origin,
       path: t.path,
       method: 'POST',
