@@ -39,6 +39,26 @@ const PROVIDER_RULE = 'a provider id matching ^[a-z0-9][a-z0-9._-]{0,63}$'
 export { ALIAS_RE }
 
 const HEADER_NAME_RE = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/
+/** Connection handling and body framing belong to the upstream HTTP client, which refuses them. */
+const TRANSPORT_HEADERS = new Set([
+  'host',
+  'content-length',
+  'transfer-encoding',
+  'connection',
+  'keep-alive',
+  'proxy-connection',
+  'upgrade',
+  'expect',
+  'te',
+  'trailer',
+])
+
+function headerNameProblem(k: string): string | undefined {
+  if (!HEADER_NAME_RE.test(k)) return 'expected an HTTP header name'
+  if (TRANSPORT_HEADERS.has(k.toLowerCase()))
+    return "the gateway's HTTP client sets this header itself; remove it"
+  return undefined
+}
 export const providerKey = (k: string) => (PROVIDER_ID_RE.test(k) ? undefined : `expected ${PROVIDER_RULE}`)
 
 export const providerId = string({ pattern: PROVIDER_ID_RE, rule: PROVIDER_RULE })
@@ -133,7 +153,7 @@ const providerBody = object<ProviderConfig>({
   authHeader: optional(boolean()),
   headers: optional(
     record(secretInput, {
-      key: (k) => (HEADER_NAME_RE.test(k) ? undefined : 'expected an HTTP header name'),
+      key: headerNameProblem,
     }),
   ),
   timeoutSeconds: optional(number({ gt: 0 })),

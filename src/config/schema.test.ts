@@ -131,6 +131,16 @@ describe('validateConfig', () => {
     ])
   })
 
+  it('refuses provider headers the upstream HTTP client owns, naming each one', () => {
+    const r = v({
+      models: { providers: { a: { headers: { Connection: 'close', 'content-length': '5', 'x-ok': 'v' } } } },
+    })
+    expect(r.errors).toEqual([
+      "models.providers.a.headers.Connection: invalid key: the gateway's HTTP client sets this header itself; remove it",
+      `models.providers.a.headers["content-length"]: invalid key: the gateway's HTTP client sets this header itself; remove it`,
+    ])
+  })
+
   it('rejects the redaction placeholder anywhere', () => {
     const r = v({
       gateway: { auth: { token: '__OPENCLAW_REDACTED__' } },
