@@ -86,9 +86,13 @@ describe('sendUpstream (undici underneath)', () => {
     expect(refused.message).toBe(`connection to 127.0.0.1:${port} failed (ECONNREFUSED)`)
 
     const url = await serve((req) => req.socket.destroy())
-    const reset = await failureOf(call(url))
+    const secret = `sk-test-${Math.random().toString(36).slice(2)}`
+    const reset = await failureOf(
+      sendUpstream({ url, headers: { authorization: `Bearer ${secret}` }, body: secret, timeoutMs: 2000 }),
+    )
     expect(reset.transport).toBe('reset')
     expect(reset.message).toMatch(new RegExp(`^connection to ${url.host} failed \\(\\w+\\)$`))
+    expect(`${reset.message} ${reset.stack}`).not.toContain(secret)
   })
 
   it('no head within the idle timeout is a timeout', async () => {
@@ -99,10 +103,15 @@ describe('sendUpstream (undici underneath)', () => {
   })
 
   it('a client abort before the head is "aborted", and one after it ends the body as aborted', async () => {
-    const url = await serve(() => {})
+    let arrived!: () => void
+    const reached = new Promise<void>((resolve) => {
+      arrived = resolve
+    })
+    const url = await serve(() => arrived())
     const before = new LightAbort()
     const pending = call(url, { signal: before.signal })
-    setTimeout(() => before.abort(), 50)
+    await reached
+    before.abort()
     expect((await failureOf(pending)).transport).toBe('aborted')
 
     const streaming = await serve((_req, res) => {
