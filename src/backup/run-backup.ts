@@ -8,8 +8,8 @@
 import fs from 'node:fs'
 import path from 'node:path'
 import { OpenclawError } from '../errors.ts'
-import { type BackupProgress, backupStore } from '../store/db.ts'
 import { pidAlive } from '../store/refresh-lease-repo.ts'
+import { type BackupProgress, backupStore } from '../store/store-backup.ts'
 import { fsyncDir, writeFileAtomic } from '../util/atomic-write.ts'
 import { ensurePrivateDir, PRIVATE_DIR_MODE } from '../util/fs-private.ts'
 import {
