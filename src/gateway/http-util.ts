@@ -38,15 +38,10 @@ export async function readJsonBody(
 }
 
 /**
- * Reads a stream to a UTF-8 string, refusing more than `limit` bytes. Plain listeners rather
- * than `for await`: the async iterator costs a promise and an allocation per chunk on the
- * request path.
+ * Reads a stream (the client's request body) whole, refusing more than `limit` bytes. Plain
+ * listeners rather than `for await`: the async iterator costs a promise and an allocation per
+ * chunk on the request path.
  */
-export function readAll(stream: Readable, limit: number, tooLarge: () => Error): Promise<string> {
-  return readAllBytes(stream, limit, tooLarge).then((b) => b.toString('utf8'))
-}
-
-/** readAll without the decode: for bodies that are passed on as they are. */
 export function readAllBytes(stream: Readable, limit: number, tooLarge: () => Error): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     let first: Buffer | undefined

@@ -4,7 +4,6 @@
  * replies (chat commands) and errors in the inbound format.
  */
 import type { ServerResponse } from 'node:http'
-import { finished } from 'node:stream/promises'
 import { createSseDecoder, INBOUND, UPSTREAM } from '../translate/index.ts'
 import type { ChatEvent, ChatResponse } from '../translate/ir.ts'
 import { errorBody, errorHeaders, type GatewayErrorInfo, type InboundApi } from './error-response.ts'
@@ -53,9 +52,9 @@ export async function writeUpstreamSuccess(
     }
     res.writeHead(up.status, copyInto(forwardableHeaders(up.headers), meta.headers))
     res.flushHeaders()
-    up.body.on('data', (chunk: Buffer) => res.write(chunk))
+    const room = clientRoom(res, up)
     try {
-      await finished(up.body)
+      await up.body.eachChunk((chunk) => room(res.write(chunk)))
       res.end()
     } catch (err) {
       endStreamWithError(res, meta, interruption(err, up))
@@ -78,16 +77,24 @@ export async function writeUpstreamSuccess(
   const decoder = createSseDecoder()
   const parser = UPSTREAM[s.endpoint.api].createStreamParser({ id, model: s.model })
   const writer = INBOUND[meta.inbound].createStreamWriter({ created, id, model: s.model })
-  const emit = (events: ChatEvent[]) => {
+  /** false when the client's socket is full. */
+  const emit = (events: ChatEvent[]): boolean => {
+    let fits = true
     for (const ev of events) {
       const out = writer.write(ev)
-      if (out) res.write(out)
+      if (out && !res.write(out)) fits = false
     }
+    return fits
   }
+  const room = clientRoom(res, up)
   try {
-    for await (const chunk of up.body) {
-      for (const frame of decoder.push((chunk as Buffer).toString('utf8'))) emit(parser.push(frame))
-    }
+    await up.body.eachChunk((chunk) => {
+      // Bytes, not chunk.toString(): the decoder keeps a character whose UTF-8 bytes straddle
+      // two reads whole instead of turning it into two U+FFFD.
+      let wrote = true
+      for (const frame of decoder.push(chunk)) if (!emit(parser.push(frame))) wrote = false
+      return room(wrote)
+    })
     for (const frame of decoder.end()) emit(parser.push(frame))
     emit(parser.end())
     res.end(writer.end())
@@ -95,6 +102,27 @@ export async function writeUpstreamSuccess(
     const msg = meta.stopMessage() ?? interruption(err, up)
     emit([{ type: 'error', message: msg, errorType: 'api_error' }])
     res.end()
+  }
+}
+
+/**
+ * Backpressure for streamed answers: once the client's socket is full (res.write returned
+ * false) the upstream read pauses until it drains, so a slow client makes TCP push back on the
+ * provider instead of the gateway holding the rest of the answer in memory.
+ */
+function clientRoom(res: ServerResponse, up: UpstreamResponse): (wrote: boolean) => boolean {
+  let waiting = false
+  const resume = () => {
+    waiting = false
+    up.body.resume()
+  }
+  return (wrote) => {
+    if (wrote) return true
+    if (!waiting) {
+      waiting = true
+      res.once('drain', resume)
+    }
+    return false
   }
 }
 

@@ -200,7 +200,7 @@ export async function attemptUpstream(
     throw err
   }
   if (up.status >= 300 && up.status < 400) {
-    up.body.resume()
+    up.body.discard()
     const cls: Classification = {
       reason: 'unknown',
       detail: `HTTP ${up.status}: ${endpoint.id} redirected; redirects are never followed with credentials. Check models.providers.${endpoint.id}.baseUrl.`,

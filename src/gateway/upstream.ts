@@ -1,15 +1,14 @@
 /**
- * One upstream HTTP call through undici's request API (keep-alive pools, cheaper per request
+ * One upstream HTTP call through undici's dispatcher (keep-alive pools, cheaper per request
  * than node:http's client and than fetch), an idle timeout, abort propagation from the client,
  * and redirects never followed: a 3xx is returned as a failure so credentials never travel to
  * another origin (E-05).
  */
 import type { IncomingHttpHeaders } from 'node:http'
-import type { Readable } from 'node:stream'
-import type { Dispatcher, Agent as UndiciAgent } from 'undici'
+import type { Agent as UndiciAgent } from 'undici'
 import type { AbortLike } from '../util/abort-like.ts'
 import { lazyRequire } from '../util/lazy-require.ts'
-import { readAll, readAllBytes } from './http-util.ts'
+import { type BodyTransport, UpstreamBody } from './upstream-body.ts'
 
 export type TransportFailure = 'timeout' | 'reset' | 'refused' | 'aborted'
 
@@ -35,7 +34,7 @@ export interface UpstreamRequest {
 export interface UpstreamResponse {
   status: number
   headers: IncomingHttpHeaders
-  body: Readable
+  body: UpstreamBody
   /** For naming a failure of the body (bodyFailure). */
   host: string
   timeoutMs: number
@@ -50,22 +49,24 @@ export interface UpstreamResponse {
 const agents = new Map<number, UndiciAgent>()
 
 /**
- * Only undici's Agent and its request API, not the package entry: that also loads fetch,
+ * Only undici's Agent and its header parser, not the package entry: that also loads fetch,
  * WebSocket, caches and mocks (~50 ms, the longest event-loop block of a 1,000-agent gateway
- * start in the bench); these two take ~20 ms. The paths are pinned with the version (~7.30),
- * and src/gateway/upstream.test.ts fails if they move.
+ * start in the bench); these take ~20 ms. The paths are pinned with the version (~7.30), and
+ * src/gateway/upstream.test.ts fails if they move.
  */
 let undici:
   | {
       Agent: typeof UndiciAgent
-      request: (this: Dispatcher, o: Dispatcher.RequestOptions) => Promise<Dispatcher.ResponseData>
+      parseHeaders: (raw: Buffer[]) => IncomingHttpHeaders
     }
   | undefined
 /** Loads the upstream client; the gateway calls it at start so no request pays for it. */
 export function undiciParts(): NonNullable<typeof undici> {
   undici ??= {
     Agent: lazyRequire('undici/lib/dispatcher/agent.js'),
-    request: lazyRequire('undici/lib/api/api-request.js'),
+    parseHeaders: (
+      lazyRequire('undici/lib/core/util.js') as { parseHeaders: (raw: Buffer[]) => IncomingHttpHeaders }
+    ).parseHeaders,
   }
   return undici
 }
@@ -79,7 +80,7 @@ function agentFor(timeoutMs: number): UndiciAgent {
       bodyTimeout: timeoutMs,
       connectTimeout: timeoutMs,
       keepAliveTimeout: 30_000,
-      // No redirect interceptor: undici's request API never follows a 3xx on its own.
+      // No redirect interceptor: undici's dispatcher never follows a 3xx on its own.
     })
     agents.set(timeoutMs, a)
   }
@@ -143,48 +144,107 @@ export function bodyFailure(err: unknown, up: UpstreamResponse): UpstreamTranspo
   return transportOf(err, up.host, up.timeoutMs, e?.name === 'AbortError')
 }
 
-export async function sendUpstream(req: UpstreamRequest): Promise<UpstreamResponse> {
-  const signal = req.signal
-  if (signal?.aborted) throw new UpstreamTransportError('aborted', 'request aborted by the client')
-  const t = targetOf(req.url)
-  let res: Dispatcher.ResponseData
-  try {
-    res = await undiciParts().request.call(agentFor(req.timeoutMs), {
-      origin: t.origin,
-      path: t.path,
-      method: 'POST',
-      headers: req.headers,
-      body: req.body,
-      signal: signal as never,
-    })
-  } catch (err) {
-    throw transportOf(err, req.url.host, req.timeoutMs, signal?.aborted === true)
+const abortedByClient = () => new UpstreamTransportError('aborted', 'request aborted by the client')
+
+/**
+ * undici's own handler interface (onConnect, onHeaders, onData, onComplete, onError), the one
+ * its dispatcher calls without an adapter; the response body goes straight into an UpstreamBody.
+ */
+class UpstreamCall implements BodyTransport {
+  private readonly req: UpstreamRequest
+  private readonly resolve: (up: UpstreamResponse) => void
+  private readonly reject: (err: UpstreamTransportError) => void
+  private abortTransfer: ((err: Error) => void) | undefined
+  private resumeTransfer: (() => void) | undefined
+  private body: UpstreamBody | undefined
+  private abortedBy: UpstreamTransportError | undefined
+  private readonly onAbort = () => {
+    this.abortedBy = abortedByClient()
+    this.abortTransfer?.(this.abortedBy)
   }
-  return {
-    status: res.statusCode,
-    headers: res.headers as IncomingHttpHeaders,
-    body: res.body,
-    host: req.url.host,
-    timeoutMs: req.timeoutMs,
+
+  constructor(
+    req: UpstreamRequest,
+    resolve: (up: UpstreamResponse) => void,
+    reject: (err: UpstreamTransportError) => void,
+  ) {
+    this.req = req
+    this.resolve = resolve
+    this.reject = reject
+    req.signal?.addEventListener('abort', this.onAbort)
+  }
+
+  onConnect(abort: (err: Error) => void): void {
+    // An abort while the request waited for a connection takes effect here.
+    if (this.abortedBy) abort(this.abortedBy)
+    else this.abortTransfer = abort
+  }
+
+  onHeaders(status: number, raw: Buffer[], resume: () => void): boolean {
+    if (status < 200) return true // 1xx: the real head follows
+    this.resumeTransfer = resume
+    const body = new UpstreamBody(this)
+    this.body = body
+    this.resolve({
+      status,
+      headers: undiciParts().parseHeaders(raw),
+      body,
+      host: this.req.url.host,
+      timeoutMs: this.req.timeoutMs,
+    })
+    return true
+  }
+
+  onData(chunk: Buffer): boolean {
+    return this.body!.push(chunk)
+  }
+
+  onComplete(): void {
+    this.req.signal?.removeEventListener('abort', this.onAbort)
+    this.body!.end()
+  }
+
+  onError(err: unknown): void {
+    const req = this.req
+    req.signal?.removeEventListener('abort', this.onAbort)
+    const failure = transportOf(err, req.url.host, req.timeoutMs, this.abortedBy !== undefined)
+    if (this.body) this.body.fail(failure)
+    else this.reject(failure)
+  }
+
+  // BodyTransport, for the body's consumer.
+  resume(): void {
+    this.resumeTransfer?.()
+  }
+
+  cancel(err: Error): void {
+    this.abortTransfer?.(err)
   }
 }
 
+export function sendUpstream(req: UpstreamRequest): Promise<UpstreamResponse> {
+  if (req.signal?.aborted) return Promise.reject(abortedByClient())
+  const t = targetOf(req.url)
+  return new Promise((resolve, reject) => {
+    // Errors, including ones dispatch meets before sending, arrive through onError.
+    agentFor(req.timeoutMs).dispatch(
+      { origin: t.origin, path: t.path, method: 'POST', headers: req.headers, body: req.body },
+      new UpstreamCall(req, resolve, reject),
+    )
+  })
+}
+
+const tooLargeAfter = (limit: number) => () =>
+  new UpstreamTransportError('reset', `upstream response larger than ${limit} bytes`)
+
 /** Reads a (small) body fully, bounded; used for JSON answers and error bodies. */
-export function readBody(res: Readable, limit = 8 * 1024 * 1024): Promise<string> {
-  return readAll(
-    res,
-    limit,
-    () => new UpstreamTransportError('reset', `upstream response larger than ${limit} bytes`),
-  )
+export function readBody(body: UpstreamBody, limit = 8 * 1024 * 1024): Promise<string> {
+  return body.text(limit, tooLargeAfter(limit))
 }
 
 /** readBody without the decode, for answers passed to the client as they are. */
-export function readBodyBytes(res: Readable, limit = 8 * 1024 * 1024): Promise<Buffer> {
-  return readAllBytes(
-    res,
-    limit,
-    () => new UpstreamTransportError('reset', `upstream response larger than ${limit} bytes`),
-  )
+export function readBodyBytes(body: UpstreamBody, limit = 8 * 1024 * 1024): Promise<Buffer> {
+  return body.bytes(limit, tooLargeAfter(limit))
 }
 
 export function headerRecord(h: IncomingHttpHeaders): Record<string, string> {
