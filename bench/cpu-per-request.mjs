@@ -4,6 +4,11 @@
  * the gateway at a fixed concurrency, interleaved over a few rounds (a subset of `npm run bench`,
  * about 20 s). CPU per request barely moves when other work shares the machine; req/s does.
  * Usage: node bench/cpu-per-request.mjs [--rounds 3] [--seconds 2] [--concurrency 10] [--route openai|anthropic]
+ *        [--pinned] (systems under test on core 0, mock and load generator on core 1, as the
+ *        full bench's pinned mode: then req/s is the figure, since the measured process owns its core)
+ *        [--warm-both] (before measuring, each gateway also serves the other route for a while, as
+ *        in the full bench, whose earlier scenarios send both: V8 then runs the request path with
+ *        inline caches that have seen both formats)
  *        [--cpu-prof <dir>] (profile the gateway, and the bare proxy into <dir>/bare, while they run;
  *        node bench/profile-diff.mjs compares the two per request)
  *        [--baseline <bin/openclaw.js of another build>] (runs that build too, same state, in the same
@@ -15,7 +20,7 @@ import os from 'node:os'
 import path from 'node:path'
 import { parseArgs } from 'node:util'
 import { startGateway } from './lib/other-scenarios.mjs'
-import { killAll, startNode } from './lib/procs.mjs'
+import { killAll, pin, startNode } from './lib/procs.mjs'
 import { REALISTIC_ENV, ROOT, writeRealisticState } from './lib/setup.mjs'
 
 const { values: opt } = parseArgs({
@@ -26,6 +31,8 @@ const { values: opt } = parseArgs({
     route: { type: 'string', default: 'openai' },
     'cpu-prof': { type: 'string' },
     baseline: { type: 'string' },
+    pinned: { type: 'boolean', default: false },
+    'warm-both': { type: 'boolean', default: false },
   },
 })
 const jsonLine = (line) => {
@@ -75,6 +82,13 @@ try {
   }
   const loadgen = await startNode([path.join(ROOT, 'bench', 'loadgen.mjs')], { ipc: true, label: 'loadgen' })
   await new Promise((r) => loadgen.child.once('message', r))
+  if (opt.pinned) {
+    const ok = [bare, gw, baseline]
+      .filter(Boolean)
+      .map((p) => pin(p.pid, '0'))
+      .concat([pin(mock.pid, '1'), pin(loadgen.pid, '1')])
+    if (!ok.every(Boolean)) throw new Error('--pinned needs taskset and two cores')
+  }
   let seq = 0
   const run = (msg) =>
     new Promise((resolve, reject) => {
@@ -90,8 +104,8 @@ try {
     })
   const prompt = 'Summarise the following in one sentence: '.concat('lorem ipsum dolor sit amet '.repeat(12))
   const anthropic = opt.route === 'anthropic'
-  const body = (model) =>
-    anthropic
+  const bodyFor = (asAnthropic, model) =>
+    asAnthropic
       ? JSON.stringify({
           model,
           max_tokens: 64,
@@ -106,6 +120,7 @@ try {
           ],
           max_tokens: 64,
         })
+  const body = (model) => bodyFor(anthropic, model)
   const p = anthropic ? '/v1/messages' : '/v1/chat/completions'
   const av = anthropic ? { 'anthropic-version': '2023-06-01' } : {}
   const targets = {
@@ -131,6 +146,20 @@ try {
   if (baseline) targets.baseline = { proc: baseline, t: { ...targets.gateway.t, port: baseline.port } }
   const c = Number(opt.concurrency)
   const ms = Number(opt.seconds) * 1000
+  if (opt['warm-both']) {
+    const other = anthropic
+      ? { path: '/v1/chat/completions', headers: {}, body: bodyFor(false, 'openai/gpt-4o-mini') }
+      : {
+          path: '/v1/messages',
+          headers: { 'anthropic-version': '2023-06-01' },
+          body: bodyFor(true, 'anthropic/claude-bench'),
+        }
+    for (const [name, { t }] of Object.entries(targets)) {
+      if (name === 'bare') continue
+      await run({ cmd: 'closed', target: { ...t, ...other }, concurrency: c, durationMs: 1500 })
+      await run({ cmd: 'closed', target: t, concurrency: c, durationMs: 1500 })
+    }
+  }
   for (const { t } of Object.values(targets))
     await run({ cmd: 'closed', target: t, concurrency: c, durationMs: 500 })
   const rows = Object.fromEntries(Object.keys(targets).map((k) => [k, []]))
@@ -167,8 +196,10 @@ try {
     const vs = rows.gateway.map((g, i) => g.cpuUs / rows.baseline[i].cpuUs)
     const userVs = rows.gateway.map((g, i) => g.userUs / rows.baseline[i].userUs)
     const baseRatio = rows.baseline.map((b, i) => b.cpuUs / rows.bare[i].cpuUs)
+    const baseTput = rows.baseline.map((b, i) => b.rps / rows.bare[i].rps)
+    const rpsVs = rows.gateway.map((g, i) => g.rps / rows.baseline[i].rps)
     console.log(
-      `baseline ÷ bare: CPU ${med(baseRatio).toFixed(2)}×; gateway ÷ baseline per round: CPU ${med(vs).toFixed(3)}× (${vs.map((x) => x.toFixed(2)).join(' ')}), user CPU ${med(userVs).toFixed(3)}×`,
+      `baseline ÷ bare: CPU ${med(baseRatio).toFixed(2)}×, throughput ${med(baseTput).toFixed(2)}; gateway ÷ baseline per round: CPU ${med(vs).toFixed(3)}× (${vs.map((x) => x.toFixed(2)).join(' ')}), user CPU ${med(userVs).toFixed(3)}×, req/s ${med(rpsVs).toFixed(3)}× (${rpsVs.map((x) => x.toFixed(2)).join(' ')})`,
     )
     await baseline.stop('SIGINT')
   }

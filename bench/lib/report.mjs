@@ -72,7 +72,23 @@ instead of node:http's client. Paired against the node:http build (12 rounds, co
 gateway CPU per request 0.950× median (rounds 0.88-1.07), saturated req/s 17,017 against 15,208.
 A one-off proxy with the bare proxy's shape but undici upstream ran at 0.86× the bare proxy's CPU
 per request, so the bare proxy stays the node:http floor the issue defines, not the cheapest
-possible proxy.
+possible proxy. Since 88a03ba the gateway dispatches with its own undici handler and reads
+response bodies without a Readable per response: in a client-only paired loop (undici Agent,
+concurrency 10, same mock) that measured 21.3-22.6 µs of CPU per request against 24.1-25.9 µs
+through the request API.
+
+**Run-to-run spread.** A gateway process keeps the speed it settles at: some instances run
+the same request path ~25-30% slower than others for their whole life (every scenario of that
+run, pinned and unpinned), while the bare proxy does not move. Three full runs on 2026-12-03
+(88a03ba's request path) read pinned saturated c=10 at 0.73, 1.01 (\`--no-portkey\`) and 0.99 of
+the bare proxy, with the gateway's CPU per request at 123-132, 91-104 and 90-108 µs. Six fresh
+instances taken through the same warm-up and c=1 sequence by a separate script all read
+0.88-1.02. The cause was not found (not other load: "Background load" read 0% for the slow run);
+read one run's figure with that in mind, and repeat a run before concluding a change helped.
+
+**Pinned runs with the tool.** \`--pinned\` puts the systems under test on core 0 and the mock and
+load generator on core 1, as the full run's pinned mode; \`--warm-both\` has each gateway serve
+the other route first, as the full run's earlier scenarios do.
 `
 
 function table(head, rows) {
