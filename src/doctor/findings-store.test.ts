@@ -26,6 +26,7 @@ function state(files: StoreFileCheck[]): DoctorState {
     legacy: { agents: [] },
     staleOrders: [],
     codexConfig: [],
+    modelsJson: [],
     storeFiles: files,
   }
 }

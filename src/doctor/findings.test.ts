@@ -22,6 +22,7 @@ function base(over: Partial<DoctorState> = {}): DoctorState {
     legacy: { agents: [] },
     staleOrders: [],
     codexConfig: [],
+    modelsJson: [],
     storeFiles: [],
     ...over,
   }

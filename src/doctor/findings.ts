@@ -3,6 +3,7 @@
  * without touching the disk (the vitest-doctor pattern, stack-and-style section 4).
  */
 import { authFindings, legacyFindings } from './findings-auth.ts'
+import { modelsJsonFindings } from './findings-models-json.ts'
 import { storeFileFindings } from './findings-store.ts'
 import {
   configFindings,
@@ -30,6 +31,7 @@ export function computeFindings(state: DoctorState): Finding[] {
     ...configFindings(state),
     ...authFindings(state),
     ...legacyFindings(state),
+    ...modelsJsonFindings(state),
     ...modeFindings(state),
     ...storeFileFindings(state),
     ...envFindings(state),

@@ -16,6 +16,7 @@ import type { OpenclawConfig } from '../config/types.ts'
 import { loadLayeredEnv } from '../env/load-env.ts'
 import { type AgentTarget, agentTarget, discoverAgents } from '../migrate/agent-target.ts'
 import { codexConfigEdit } from '../migrate/codex-config.ts'
+import { modelsJsonSources, planModelsJson, readModelsJson } from '../migrate/models-json.ts'
 import { storedProfiles } from '../migrate/run-migrations.ts'
 import { findStaleOrders } from '../migrate/stale-order.ts'
 import { resolveProviderEndpoint } from '../providers/registry.ts'
@@ -109,6 +110,12 @@ export async function gatherDoctorState(o: GatherOptions): Promise<Gathered> {
       legacy: gatherLegacy(stateDir, home, agents),
       staleOrders: loaded ? findStaleOrders(raw, storedProfiles(agents), o.now) : [],
       codexConfig: loaded ? codexConfigEdit(new Map())(codexProbe) : [],
+      modelsJson: loaded
+        ? planModelsJson(
+            raw,
+            modelsJsonSources(stateDir, agents).map((m) => ({ ...m, read: readModelsJson(m.path) })),
+          )
+        : [],
       storeFiles: gatherStoreFiles([...agents.map((a) => a.storePath), leaseDbPath(stateDir)]),
       ...(o.deep ? { network: await checkOrigins(originsToCheck(cfg, agents, defaultAgentId)) } : {}),
     }

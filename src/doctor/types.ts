@@ -4,6 +4,7 @@
  */
 import type { CheckProblem, UnusableKey, UnusableProfile } from '../auth/status-report.ts'
 import type { LegacyFileInfo } from '../migrate/legacy-detect.ts'
+import type { ModelsJsonFilePlan } from '../migrate/models-json.ts'
 import type { StaleOrder } from '../migrate/stale-order.ts'
 import type { Rejected } from '../migrate/types.ts'
 
@@ -165,6 +166,8 @@ export interface DoctorState {
   staleOrders: StaleOrder[]
   /** What the openai-codex config migration would change (dry run). */
   codexConfig: string[]
+  /** models.json files and what the fix would do with each (dry run). */
+  modelsJson: ModelsJsonFilePlan[]
   network?: NetworkCheck[]
   storeFiles: StoreFileCheck[]
 }

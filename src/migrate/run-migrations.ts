@@ -2,8 +2,8 @@
  * `doctor --fix` migrations, in dependency order. Per agent: the OpenClaw store first (our
  * store cannot open while it sits at the path), then the credential files, then
  * auth-state.json (its state lands on the imported profiles), then codex ids in the store.
- * Then the optional ~/.clawdbot import, and last the config-side repairs that depend on what
- * is now stored (codex refs, stale orders). One failing step never stops the others.
+ * Then the optional ~/.clawdbot import, models.json providers into openclaw.json, and last the
+ * config-side repairs that depend on what is now stored (codex refs, stale orders). One failing step never stops the others.
  */
 import fs from 'node:fs'
 import type { StoredProfile } from '../auth/types.ts'
@@ -17,6 +17,7 @@ import { migrateClawdbotDir } from './clawdbot-dir.ts'
 import { codexConfigEdit } from './codex-config.ts'
 import { migrateCodexStore } from './codex-store.ts'
 import { applyConfigEdit, type MigrationContext } from './context.ts'
+import { migrateModelsJson } from './models-json.ts'
 import { migrateOauthJson } from './oauth-json.ts'
 import { migrateOpenclawStore } from './openclaw-store.ts'
 import { findStaleOrders, staleOrderEdit } from './stale-order.ts'
@@ -72,6 +73,10 @@ export async function runMigrations(
     })
   }
   if (opts.configUsable === false) return reports
+  await guarded('models.json', undefined, () => {
+    reports.push(...migrateModelsJson(ctx, opts.agents))
+    return undefined
+  })
   const renames = new Map<string, string>()
   for (const r of reports) for (const x of r.renamed) renames.set(x.from, x.to)
   await guarded('codex-config', undefined, () => {
