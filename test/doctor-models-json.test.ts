@@ -51,6 +51,11 @@ describe('doctor and models.json', () => {
       return r
     }
 
+    const status = await run(['models', 'status'])
+    expect(status.stderr).toContain(
+      `note: ${file} is not read; provider endpoints come from openclaw.json only.`,
+    )
+
     const diag = await run(['doctor', '--json'])
     expect(diag.code).toBe(1)
     const finding = JSON.parse(diag.stdout).findings.find((f: Loose) => f.id === `legacy.models-json:${file}`)
@@ -86,6 +91,7 @@ describe('doctor and models.json', () => {
     expect(m2).toMatchObject({ status: 'imported', imported: [], identical: ['local'], conflicts: [] })
     expect(m2.archivedTo).toMatch(/models\.json\.migrated-\d{4}-\d\d-\d\dT\d\d-\d\d-\d\d-\d{3}Z$/)
     expect(fs.existsSync(file)).toBe(false)
+    expect((await run(['models', 'status'])).stderr).not.toContain('models.json')
     const after = await run(['doctor', '--json'])
     expect(JSON.parse(after.stdout).findings.map((f: Loose) => f.id)).not.toContain(
       `legacy.models-json:${file}`,

@@ -11,6 +11,7 @@ import { AgentRuntime } from '../../runtime/agent-runtime.ts'
 import { listCorruptAside } from '../../store/corrupt-aside.ts'
 import { type CommandContext, err, out, printJson } from '../context.ts'
 import { legacyEnvHint } from '../legacy-env-hint.ts'
+import { modelsJsonNotes } from '../models-json-note.ts'
 import { boolOpt, stringOpt } from '../parse-args.ts'
 import { renderStatusText } from '../render/status-text.ts'
 
@@ -54,6 +55,8 @@ export async function run(ctx: CommandContext): Promise<number> {
           ctx,
           `note: a corrupt credential store was moved aside to ${c.path}; it holds the credentials this agent had before. See: openclaw doctor`,
         )
+    if (!json)
+      for (const note of modelsJsonNotes(runtime.paths.stateDir, runtime.paths.agentDir)) err(ctx, note)
     if (migration && probeOpts) throw migration
     const hint = legacyEnvHint(ctx.env, runtime.paths.stateDir, report)
     if (hint) err(ctx, hint)
