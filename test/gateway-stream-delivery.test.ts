@@ -218,4 +218,114 @@ describe('streamed answers at the byte level', () => {
     expect(received).toBe(written)
     expect(received).toBeGreaterThanOrEqual(total)
   })
+
+  it('the same holds for a translated stream (Anthropic provider, OpenAI client)', async () => {
+    const piece = 'y'.repeat(32 * 1024)
+    const events = 1024 // 32 MiB of text
+    const delta = Buffer.from(
+      sse('content_block_delta', {
+        type: 'content_block_delta',
+        index: 0,
+        delta: { type: 'text_delta', text: piece },
+      }),
+    )
+    let sent = 0
+    let stalled = false
+    const upstream = await rawUpstream((_req, res) => {
+      res.writeHead(200, { 'content-type': 'text/event-stream' })
+      res.write(
+        sse('message_start', {
+          type: 'message_start',
+          message: {
+            id: 'msg_1',
+            type: 'message',
+            role: 'assistant',
+            model: 'claude-x',
+            content: [],
+            usage: { input_tokens: 3, output_tokens: 1 },
+          },
+        }) +
+          sse('content_block_start', {
+            type: 'content_block_start',
+            index: 0,
+            content_block: { type: 'text', text: '' },
+          }),
+      )
+      const more = () => {
+        while (sent < events) {
+          sent++
+          if (!res.write(delta)) {
+            stalled = true
+            res.once('drain', () => {
+              stalled = false
+              more()
+            })
+            return
+          }
+        }
+        res.end(
+          sse('content_block_stop', { type: 'content_block_stop', index: 0 }) +
+            sse('message_delta', {
+              type: 'message_delta',
+              delta: { stop_reason: 'end_turn' },
+              usage: { output_tokens: 4 },
+            }) +
+            sse('message_stop', { type: 'message_stop' }),
+        )
+      }
+      more()
+    })
+    gw = await gatewayOn(upstream, 'anthropic')
+    const url = new URL(`${gw.url}/v1/chat/completions`)
+    const res = await new Promise<http.IncomingMessage>((resolve, reject) => {
+      const req = http.request(
+        {
+          host: url.hostname,
+          port: url.port,
+          path: url.pathname,
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+        },
+        resolve,
+      )
+      req.on('error', reject)
+      req.end(
+        JSON.stringify({
+          model: 'anthropic/claude-x',
+          stream: true,
+          messages: [{ role: 'user', content: 'x' }],
+        }),
+      )
+    })
+    expect(res.statusCode).toBe(200)
+    res.pause()
+    let last = -1
+    let still = 0
+    await until(() => {
+      if (stalled && sent === last) still++
+      else {
+        still = 0
+        last = sent
+      }
+      return still >= 50 || sent >= events
+    }, 'the upstream to be pushed back')
+    expect(sent).toBeLessThan(events / 2)
+    let text = ''
+    res.setEncoding('utf8')
+    res.on('data', (c: string) => {
+      text += c
+    })
+    res.resume()
+    await once(res, 'end')
+    const content = text
+      .split('\n')
+      .filter((l) => l.startsWith('data: {'))
+      .map(
+        (l) =>
+          (JSON.parse(l.slice(6)) as { choices: { delta: { content?: string } }[] }).choices[0]?.delta
+            .content ?? '',
+      )
+      .join('')
+    expect(content.length).toBe(events * piece.length)
+  })
 })

@@ -79,9 +79,10 @@ through the request API.
 
 **Run-to-run spread.** A gateway process keeps the speed it settles at: some instances run
 the same request path ~25-30% slower than others for their whole life (every scenario of that
-run, pinned and unpinned), while the bare proxy does not move. Three full runs on 2026-12-03
-(88a03ba's request path) read pinned saturated c=10 at 0.73, 1.01 (\`--no-portkey\`) and 0.99 of
-the bare proxy, with the gateway's CPU per request at 123-132, 91-104 and 90-108 µs. Six fresh
+run, pinned and unpinned), while the bare proxy does not move. Four full runs on 2026-12-03
+(88a03ba's request path) read pinned saturated c=10 at 0.73, 1.01 (\`--no-portkey\`), 0.99 (this
+report) and 1.21 (rounds 0.45-1.42, a noisy half hour: the bare proxy itself read 123-177 µs) of
+the bare proxy, with the gateway's CPU per request at 123-132, 91-104, 90-108 and 129-197 µs. Six fresh
 instances taken through the same warm-up and c=1 sequence by a separate script all read
 0.88-1.02. The cause was not found (not other load: "Background load" read 0% for the slow run);
 read one run's figure with that in mind, and repeat a run before concluding a change helped.

@@ -200,8 +200,12 @@ class UpstreamCall implements BodyTransport {
   }
 
   onComplete(): void {
-    this.req.signal?.removeEventListener('abort', this.onAbort)
-    this.body!.end()
+    const req = this.req
+    req.signal?.removeEventListener('abort', this.onAbort)
+    if (this.body) this.body.end()
+    // Only 1xx heads and then the end: no answer to hand over.
+    else
+      this.reject(new UpstreamTransportError('reset', `connection to ${req.url.host} failed (no response)`))
   }
 
   onError(err: unknown): void {
