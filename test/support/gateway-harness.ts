@@ -42,7 +42,7 @@ export async function startTestGateway(opts: {
   internal?: GatewayOptions['internal']
   /** Certificate rotation check interval (the product's default is 5 s). */
   tlsPollMs?: number
-  /** Start on an existing home (a restart: its config and stores are kept as they are). */
+  /** Start on an existing home (a restart: its stores are kept; openclaw.json is written again from `config`). */
   home?: TempHome
 }): Promise<TestGateway> {
   const home = opts.home ?? makeTempHome()
