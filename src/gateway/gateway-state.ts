@@ -16,6 +16,7 @@ import { agentCredentialPaths, currentUid, foreignOwned, foreignOwnerMessage } f
 import { redactPatterns } from '../util/redact.ts'
 import { yieldToLoop } from '../util/yield-to-loop.ts'
 import { AgentState, type ViewContext } from './agent-state.ts'
+import { BookkeepingFlusher } from './bookkeeping-flush.ts'
 import { type Logger, loadGatewayContext, stampContextFiles } from './gateway-context.ts'
 import { loadGatewayRefresher } from './gateway-oauth.ts'
 import { activateGatewaySecrets, type GatewaySecrets, refKey } from './gateway-secrets.ts'
@@ -55,9 +56,7 @@ export class GatewayState extends EventEmitter {
   private readonly log: Logger
   private readonly opts: GatewayStateOptions
   private fileStamp = ''
-  /** Rows written by flushes since start (the bench reports it). */
-  flushedRows = 0
-  private flushQueued = false
+  private readonly flusher: BookkeepingFlusher
 
   private refresher: Promise<import('../oauth/refresher.ts').OAuthRefresher> | undefined
 
@@ -92,6 +91,7 @@ export class GatewayState extends EventEmitter {
     this.ctx = ctx
     this.defaultAgent = defaultAgent
     this.fileStamp = this.stampFiles()
+    this.flusher = new BookkeepingFlusher(() => this.agents.values(), this.log)
   }
 
   /** Loads and validates config + env; throws (clear OpenclawError) when the config is broken. */
@@ -281,42 +281,12 @@ export class GatewayState extends EventEmitter {
 
   /** Writes every agent's queued bookkeeping now (shutdown, tests, listing sessions). */
   flush(): void {
-    for (const a of this.agents.values()) this.flushAgent(a)
+    this.flusher.all()
   }
 
-  /**
-   * The periodic flush: each store is its own fsync'd transaction, so hundreds of dirty agents
-   * written in one go would block the event loop for hundreds of milliseconds. Writes until
-   * `budgetMs` is spent, then continues on the next turn of the loop, so requests are served in
-   * between; returns the number of agents still waiting.
-   */
-  flushSome(budgetMs = 20, elapsed: () => number = performance.now.bind(performance)): number {
-    const start = elapsed()
-    let left = 0
-    for (const a of this.agents.values()) {
-      if (!a.hasPending()) continue
-      if (elapsed() - start >= budgetMs) {
-        left++
-        continue
-      }
-      this.flushAgent(a)
-    }
-    if (left > 0 && !this.flushQueued) {
-      this.flushQueued = true
-      setImmediate(() => {
-        this.flushQueued = false
-        if (this.agents.size > 0) this.flushSome(budgetMs, elapsed)
-      })
-    }
-    return left
-  }
-
-  private flushAgent(a: AgentState): void {
-    try {
-      this.flushedRows += a.flush()
-    } catch (err) {
-      this.log('warn', `could not write usage bookkeeping for agent ${a.agentId}: ${(err as Error).message}`)
-    }
+  /** The periodic flush, within `budgetMs` per turn of the loop (BookkeepingFlusher.some). */
+  flushSome(budgetMs?: number, elapsed?: () => number): number {
+    return this.flusher.some(budgetMs, elapsed)
   }
 
   close(): void {

@@ -4,13 +4,15 @@
  * refs `openai-codex/<m>` become `openai/<m>` in the default model, fallbacks,
  * `agents.defaults.models` keys and `agents.list[].model`. Pure edit of the raw config tree.
  */
+
+import { isPlainObject } from '../config/schema-dsl.ts'
 import { CODEX_PROVIDER, naiveCodexId } from './codex-ids.ts'
 import type { ConfigEdit } from './context.ts'
 
 const REF_PREFIX = `${CODEX_PROVIDER}/`
 
 type Obj = Record<string, unknown>
-const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v)
+const isObj = isPlainObject
 
 /** `renames` maps profile ids the store migrations actually assigned (collisions included). */
 export function codexConfigEdit(renames: ReadonlyMap<string, string>): ConfigEdit {

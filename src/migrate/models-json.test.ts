@@ -2,7 +2,7 @@ import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
-import { modelsJsonEdit, planModelsJson, readModelsJson } from './models-json.ts'
+import { modelsJsonEdit, outcomeOf, planModelsJson, readModelsJson } from './models-json.ts'
 
 const SECRET = 'sk-test-models-json-9f3a71c2'
 const ok = (providers: Record<string, unknown>) => ({ ok: true as const, providers })
@@ -95,6 +95,31 @@ describe('modelsJsonEdit', () => {
     expect(modelsJsonEdit(plans)(raw)).toEqual(['models.providers.local from /s/models.json'])
     expect(raw).toEqual({ models: { providers: { other: { baseUrl: 'http://x/v1' }, local } } })
     expect(modelsJsonEdit(plans)(raw)).toEqual([])
+  })
+})
+
+describe('outcomeOf', () => {
+  it('imports and archives when the write added everything; an id someone added meanwhile keeps the file', () => {
+    const [plan] = planModelsJson({}, [{ path: '/s/models.json', read: ok({ local, other: local }) }])
+    if (!plan) throw new Error('no plan')
+    const all = modelsJsonEdit([plan])({})
+    expect(outcomeOf(plan, all)).toMatchObject({
+      archive: true,
+      report: { status: 'imported', imported: ['local', 'other'] },
+    })
+    const raced = modelsJsonEdit([plan])({ models: { providers: { other: { baseUrl: 'http://x/v1' } } } })
+    const o = outcomeOf(plan, raced)
+    expect(o.archive).toBe(false)
+    expect(o.report).toMatchObject({ status: 'conflict', imported: ['local'], configChanges: raced })
+    expect(o.report.conflicts).toEqual([
+      { id: 'other', reason: expect.stringContaining('by another change') },
+    ])
+  })
+
+  it('a file that does not read fails and is never archived', () => {
+    const [plan] = planModelsJson({}, [{ path: '/s/models.json', read: { ok: false, detail: 'bad' } }])
+    if (!plan) throw new Error('no plan')
+    expect(outcomeOf(plan, [])).toMatchObject({ archive: false, report: { status: 'failed', error: 'bad' } })
   })
 })
 

@@ -14,6 +14,7 @@ import JSON5 from 'json5'
 import { normalizeProviderId } from '../auth/profile-id.ts'
 import { readRawConfig } from '../config/load.ts'
 import { validateConfig } from '../config/schema.ts'
+import { isPlainObject } from '../config/schema-dsl.ts'
 import { redact } from '../util/redact.ts'
 import type { AgentTarget } from './agent-target.ts'
 import { archiveName } from './archive.ts'
@@ -22,7 +23,7 @@ import { readLegacyFile } from './read-legacy-file.ts'
 import { emptyReport, type MigrationReport } from './types.ts'
 
 type Obj = Record<string, unknown>
-const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v)
+const isObj = isPlainObject
 
 export interface ModelsJsonSource {
   path: string
@@ -120,22 +121,44 @@ export function migrateModelsJson(ctx: MigrationContext, agents: readonly AgentT
   // identical now, which the next run archives.
   const changes = applyConfigEdit(ctx, modelsJsonEdit(plans))
   return plans.map((p) => {
-    const report = emptyReport('models.json', {
-      source: p.path,
-      ...(p.agentId ? { agentId: p.agentId } : {}),
-      imported: p.add.map((a) => a.id),
-      identical: p.identical,
-      conflicts: p.conflicts.map((c) => ({
+    const outcome = outcomeOf(p, changes)
+    return outcome.archive
+      ? { ...outcome.report, archivedTo: archiveModelsJson(p.path, ctx.now) }
+      : outcome.report
+  })
+}
+
+/**
+ * The report for one file after the config write (`changes`: what the edit did), and whether
+ * the file is settled and may be archived. An id the plan would add that appeared in
+ * openclaw.json between the plan and the write was left alone: a conflict, not an import.
+ */
+export function outcomeOf(
+  p: ModelsJsonFilePlan,
+  changes: readonly string[],
+): { report: MigrationReport; archive: boolean } {
+  const raced = p.add.filter((a) => !changes.includes(addedChange(a.id, p.path)))
+  const report = emptyReport('models.json', {
+    source: p.path,
+    ...(p.agentId ? { agentId: p.agentId } : {}),
+    imported: p.add.filter((a) => !raced.includes(a)).map((a) => a.id),
+    identical: p.identical,
+    conflicts: [
+      ...p.conflicts.map((c) => ({
         id: c.id,
         reason: `differs from ${c.with} in ${c.fields.join(', ')}; the entry in ${c.with} is used`,
       })),
-      rejected: p.rejected.map((r) => ({ id: r.id, reason: 'invalid_value' as const, detail: r.reason })),
-      configChanges: changes.filter((c) => c.endsWith(` from ${p.path}`)),
-    })
-    if (p.failure) return { ...report, status: 'failed' as const, error: p.failure }
-    if (!isSettled(p)) return { ...report, status: 'conflict' as const }
-    return { ...report, status: 'imported' as const, archivedTo: archiveModelsJson(p.path, ctx.now) }
+      ...raced.map((a) => ({
+        id: a.id,
+        reason: 'added to openclaw.json by another change while doctor ran; compare the two by hand',
+      })),
+    ],
+    rejected: p.rejected.map((r) => ({ id: r.id, reason: 'invalid_value' as const, detail: r.reason })),
+    configChanges: changes.filter((c) => c.endsWith(` from ${p.path}`)),
   })
+  if (p.failure) return { report: { ...report, status: 'failed', error: p.failure }, archive: false }
+  if (!isSettled(p) || raced.length > 0) return { report: { ...report, status: 'conflict' }, archive: false }
+  return { report: { ...report, status: 'imported' }, archive: true }
 }
 
 /**
@@ -192,6 +215,8 @@ export function planModelsJson(
   return out
 }
 
+const addedChange = (id: string, file: string) => `models.providers.${id} from ${file}`
+
 /** Adds the planned entries; re-checked against the freshly read file, never overwriting one. */
 export function modelsJsonEdit(plans: readonly ModelsJsonFilePlan[]): ConfigEdit {
   return (raw) => {
@@ -204,7 +229,7 @@ export function modelsJsonEdit(plans: readonly ModelsJsonFilePlan[]): ConfigEdit
         const providers = models.providers as Obj
         if (Object.keys(providers).some((k) => normalizeProviderId(k) === id)) continue
         providers[id] = structuredClone(entry)
-        changes.push(`models.providers.${id} from ${p.path}`)
+        changes.push(addedChange(id, p.path))
       }
     }
     return changes

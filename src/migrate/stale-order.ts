@@ -7,10 +7,11 @@
 import { evaluateEligibility } from '../auth/eligibility.ts'
 import { normalizeProviderId } from '../auth/profile-id.ts'
 import type { StoredProfile } from '../auth/types.ts'
+import { isPlainObject } from '../config/schema-dsl.ts'
 import type { ConfigEdit } from './context.ts'
 
 type Obj = Record<string, unknown>
-const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v)
+const isObj = isPlainObject
 
 export interface StaleOrder {
   provider: string
